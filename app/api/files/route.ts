@@ -1,0 +1,32 @@
+import { MultipartError, UploadTooLargeError } from "@/lib/private-files";
+import { currentUser } from "@/lib/auth/current-user";
+import { createSubmission, SubmissionError } from "@/lib/files/create-submission";
+import { listFilesFor } from "@/lib/files/list-files";
+
+const json = (status: number, body: unknown) =>
+  Response.json(body, { status, headers: { "Cache-Control": "private, no-store" } });
+
+/** The files the signed-in user may download. */
+export async function GET(): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return json(401, { error: "sign in to list your files" });
+  return json(200, { files: await listFilesFor(user.id) });
+}
+
+/** Uploads a file (`file`, `description`) as a FileSubmission of the signed-in user. */
+export async function POST(request: Request): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return json(401, { error: "sign in to upload" });
+  try {
+    return json(201, await createSubmission(request, user.id));
+  } catch (error) {
+    if (error instanceof UploadTooLargeError) {
+      return json(413, { error: `the file is larger than ${error.maxBytes} bytes` });
+    }
+    if (error instanceof MultipartError || error instanceof SubmissionError) {
+      return json(error.status, { error: error.message });
+    }
+    console.error("[demo] upload failed", error);
+    return json(500, { error: "the upload failed" });
+  }
+}

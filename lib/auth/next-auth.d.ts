@@ -1,0 +1,19 @@
+import type { DefaultSession } from "next-auth";
+
+// The demo's session carries the user's id and staff flag; the kit's conditions
+// and hooks see them through next-auth's `Session` type.
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; isStaff: boolean } & DefaultSession["user"];
+  }
+  interface User {
+    isStaff: boolean;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    uid?: string;
+    isStaff?: boolean;
+  }
+}

@@ -1,0 +1,53 @@
+import { deleteStoredFile, readMultipart, storeUpload } from "@/lib/private-files";
+import { prisma } from "../db/prisma";
+import type { FileItem } from "./list-files";
+import { privateFiles } from "./private-files";
+
+/** A request we refuse, with the status and message the API answers. */
+export class SubmissionError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_DESCRIPTION = 200;
+
+/**
+ * Stores a multipart upload (`file`, `description`) as a FileSubmission owned by
+ * `ownerId`. The file streams to disk under the size limit; if the record cannot
+ * be written, the stored file is removed again.
+ */
+export async function createSubmission(request: Request, ownerId: number): Promise<FileItem> {
+  const form = await readMultipart(request, {
+    fileField: "file",
+    onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload),
+  });
+  const stored = form.file;
+  if (stored === undefined) throw new SubmissionError("the form has no file", 400);
+  const description = (form.fields.get("description") ?? "").trim() || stored.originalName;
+  if (description.length > MAX_DESCRIPTION || stored.originalName === "" ) {
+    await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
+    throw new SubmissionError(`the description is longer than ${MAX_DESCRIPTION} characters`, 400);
+  }
+  try {
+    const record = await prisma.fileSubmission.create({
+      data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
+    });
+    return {
+      model: "FileSubmission",
+      field: "file",
+      id: record.id,
+      description: record.description,
+      filename: record.fileName,
+      size: record.fileSize,
+      url: privateFiles.fileUrl("FileSubmission", "file", record),
+      createdAt: record.createdAt.toISOString(),
+    };
+  } catch (error) {
+    await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
+    throw error;
+  }
+}

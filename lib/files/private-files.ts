@@ -1,0 +1,64 @@
+import {
+  definePrivateFiles,
+  intId,
+  nextAuthSession,
+  preDownload,
+  privateModel,
+  signedIn,
+  type Condition,
+} from "@/lib/private-files";
+import { authOptions } from "../auth/options";
+import { prisma } from "../db/prisma";
+import type { FileSubmission } from "../db/generated/client";
+
+// The seed's `is_owner`, as written in TypeScript.
+const isOwner: Condition<FileSubmission> = (request, instance) =>
+  request.user !== null && String(instance.ownerId) === request.user.id;
+
+/** FileSubmission.file: only its owner may download it, as an attachment. */
+export const fileSubmissions = privateModel({
+  id: intId,
+  load: (id) => prisma.fileSubmission.findUnique({ where: { id } }),
+}).fields({
+  file: { uploadTo: "submissions", condition: isOwner, originalName: "fileName" },
+});
+
+/** CountedDownload.file: any signed-in user; every download is counted below. */
+export const countedDownloads = privateModel({
+  id: intId,
+  load: (id) => prisma.countedDownload.findUnique({ where: { id } }),
+}).fields({
+  file: { uploadTo: "downloadables", condition: signedIn, originalName: "fileName" },
+});
+
+/** SharedImage.image: any signed-in user, shown inline (an image preview). */
+export const sharedImages = privateModel({
+  id: intId,
+  load: (id) => prisma.sharedImage.findUnique({ where: { id } }),
+}).fields({
+  image: { uploadTo: "images", attachment: false, originalName: "imageName" },
+});
+
+export const privateFiles = definePrivateFiles({
+  models: {
+    FileSubmission: fileSubmissions,
+    CountedDownload: countedDownloads,
+    SharedImage: sharedImages,
+  },
+  getSession: nextAuthSession(authOptions),
+  signInUrl: "/signin",
+  maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
+});
+
+export const fileUrl = privateFiles.fileUrl;
+
+// The seed's download counter. An atomic increment in the database, so concurrent
+// downloads never lose a count; a resumed download (a range not starting at byte 0)
+// is the same download and is not counted again.
+preDownload.connect(
+  async ({ record, range }) => {
+    if (range !== null && range.start !== 0) return;
+    await prisma.countedDownload.update({ where: { id: record.id }, data: { downloads: { increment: 1 } } });
+  },
+  { sender: countedDownloads },
+);

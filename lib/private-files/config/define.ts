@@ -1,0 +1,120 @@
+import path from "node:path";
+import type { AnyPrivateModel, CompiledField, FieldOf, RecordOf } from "./model";
+import type { Logger, SessionGetter } from "./types";
+import { defaultStorageRoot, localStorage } from "../storage/local";
+import type { FileStorage } from "../storage/types";
+import { consoleLogger } from "./logger";
+
+export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
+  /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
+  models: M;
+  /** Reads the request's session; `nextAuthSession(authOptions)` for next-auth. */
+  getSession: SessionGetter;
+  /** Default storage for fields that name none. Default: local files under `PRIVATE_FILES_ROOT` or `./data/files`. */
+  storage?: FileStorage;
+  /** Public path the catch-all route is mounted at. Default `/files` (`app/files/[...path]/route.ts`). */
+  basePath?: string;
+  /** Where a browser navigation without a session is sent (with `callbackUrl`); unset: plain 401. */
+  signInUrl?: string;
+  /** Default upload size limit in bytes. Default 50 MiB. */
+  maxUploadBytes?: number;
+  /** `Retry-After` seconds on 503 when the database or storage fails. Default 5. */
+  retryAfterSeconds?: number;
+  logger?: Logger;
+}
+
+export interface ResolvedModel {
+  readonly key: string;
+  readonly model: AnyPrivateModel;
+}
+
+/** The configuration with its defaults applied, built once, read by the route on every request. */
+export interface ResolvedConfig {
+  readonly models: ReadonlyMap<string, ResolvedModel>;
+  readonly getSession: SessionGetter;
+  readonly basePath: string;
+  readonly signInUrl: string | undefined;
+  readonly maxUploadBytes: number;
+  readonly retryAfterSeconds: number;
+  readonly logger: Logger;
+  storageOf(field: CompiledField): FileStorage;
+}
+
+/** A typed, validated set of private-file declarations: pass it to `createPrivateFileRoute`. */
+export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
+  readonly models: M;
+  readonly basePath: string;
+  /** The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each segment percent-encoded. */
+  fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string;
+  /** The name people see for a record's file, or null when the field is empty. */
+  fileName<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string | null;
+  /** The field declaration with defaults applied (for the route and the upload helper). */
+  readonly config: ResolvedConfig;
+  field(model: string, field: string): { model: ResolvedModel; field: CompiledField } | undefined;
+}
+
+const MiB = 1024 * 1024;
+
+export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
+  options: PrivateFilesOptions<M>,
+): PrivateFiles<M> {
+  const basePath = normaliseBasePath(options.basePath ?? "/files");
+  const models = new Map<string, ResolvedModel>();
+  for (const [key, model] of Object.entries(options.models)) {
+    if (key === "" || key.includes("/")) throw new TypeError(`invalid model key ${JSON.stringify(key)}`);
+    models.set(key, { key, model });
+  }
+  let defaultStorage = options.storage;
+  const config: ResolvedConfig = {
+    models,
+    getSession: options.getSession,
+    basePath,
+    signInUrl: options.signInUrl,
+    maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
+    retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    logger: options.logger ?? consoleLogger,
+    storageOf(field) {
+      if (field.storage) return field.storage;
+      defaultStorage ??= localStorage({ root: defaultStorageRoot() });
+      return defaultStorage;
+    },
+  };
+
+  const lookup = (modelKey: string, fieldName: string) => {
+    const model = models.get(modelKey);
+    const field = model?.model.compiled.fields.get(fieldName);
+    return model && field ? { model, field } : undefined;
+  };
+
+  const nameOf = (field: CompiledField, record: unknown): string | null => {
+    const stored = field.storedPath(record);
+    if (stored === null) return null;
+    return field.originalName(record) ?? path.posix.basename(stored);
+  };
+
+  return {
+    models: options.models,
+    basePath,
+    config,
+    field: lookup,
+    fileName(modelKey, fieldName, record) {
+      const found = lookup(modelKey, fieldName);
+      if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+      return nameOf(found.field, record);
+    },
+    fileUrl(modelKey, fieldName, record) {
+      const found = lookup(modelKey, fieldName);
+      if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+      const name = nameOf(found.field, record);
+      if (name === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
+      const compiled = found.model.model.compiled;
+      const id = compiled.id.format(compiled.idOf(record));
+      return [basePath, modelKey, fieldName, id, name].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/");
+    },
+  };
+}
+
+function normaliseBasePath(basePath: string): string {
+  const trimmed = `/${basePath.replace(/^\/+|\/+$/g, "")}`;
+  return trimmed === "/" ? "" : trimmed;
+}

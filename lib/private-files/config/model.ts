@@ -1,0 +1,106 @@
+import type { Condition, FieldOptions, FileKey, ModelSource } from "./types";
+import type { IdCodec } from "./ids";
+import type { FileStorage } from "../storage/types";
+
+// Type-only markers: they carry a model's record and id types from `privateModel()`
+// to `fileUrl()`, conditions and hook listeners, and never exist at run time.
+declare const RECORD_TYPE: unique symbol;
+declare const ID_TYPE: unique symbol;
+declare const FIELD_NAMES: unique symbol;
+
+/** A field declaration with its defaults applied, erased to `unknown` records for the core. */
+export interface CompiledField {
+  readonly name: string;
+  readonly condition: Condition<unknown> | undefined;
+  readonly attachment: boolean;
+  readonly storage: FileStorage | undefined;
+  readonly uploadTo: (originalName: string) => string;
+  readonly denial: "status" | "not-found";
+  readonly maxUploadBytes: number | undefined;
+  /** The stored path on a record, or null when the field is empty. */
+  storedPath(record: unknown): string | null;
+  /** The name people see; null when the record keeps none (the stored basename is used then). */
+  originalName(record: unknown): string | null;
+}
+
+export interface CompiledModel {
+  readonly id: IdCodec<unknown>;
+  load(id: unknown): PromiseLike<unknown>;
+  idOf(record: unknown): unknown;
+  readonly fields: ReadonlyMap<string, CompiledField>;
+}
+
+/** A declared private model: what `privateModel()` returns and `preDownload` takes as `sender`. */
+export interface PrivateModel<R, Id, F extends string = string> {
+  readonly [RECORD_TYPE]?: R;
+  readonly [ID_TYPE]?: Id;
+  readonly [FIELD_NAMES]?: F;
+  /** The declaration with defaults applied; read by the route, not by applications. */
+  readonly compiled: CompiledModel;
+}
+
+/** Any declared model, whatever its record type. */
+export type AnyPrivateModel = PrivateModel<unknown, unknown, string>;
+
+export type RecordOf<M> = M extends PrivateModel<infer R, unknown, string> ? R : never;
+export type IdOf<M> = M extends PrivateModel<unknown, infer Id, string> ? Id : never;
+export type FieldOf<M> = M extends PrivateModel<unknown, unknown, infer F> ? F : never;
+
+/** The first half of a declaration: how records are found. */
+export interface ModelBuilder<R, Id> {
+  /** Declares the file fields; their names must be string fields of the record. */
+  fields<F extends FileKey<R>>(fields: { [K in F]: FieldOptions<R> }): PrivateModel<R, Id, F>;
+}
+
+/**
+ * Declares how a Prisma model's file fields are protected, in two steps so that the
+ * record type is inferred from `load` before the fields are checked against it:
+ *
+ *     privateModel({ id: intId, load: (id) => prisma.invoice.findUnique({ where: { id } }) })
+ *       .fields({ pdf: { condition: isOwner } })
+ */
+export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R, Id> {
+  const idOf = source.idOf ?? ((record: R) => (record as { id?: Id }).id as Id);
+  return {
+    fields(declared) {
+      const fields = new Map<string, CompiledField>();
+      for (const [name, options] of Object.entries(declared) as [string, FieldOptions<R>][]) {
+        fields.set(name, compileField<R>(name, options));
+      }
+      return {
+        compiled: {
+          id: source.id as IdCodec<unknown>,
+          load: (id) => source.load(id as Id),
+          idOf: (record) => idOf(record as R),
+          fields,
+        },
+      };
+    },
+  };
+}
+
+function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField {
+  const uploadTo = declared.uploadTo ?? "";
+  const originalName = declared.originalName;
+  return {
+    name,
+    condition: declared.condition as Condition<unknown> | undefined,
+    attachment: declared.attachment ?? true,
+    storage: declared.storage,
+    uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,
+    denial: declared.denial ?? "status",
+    maxUploadBytes: declared.maxUploadBytes,
+    storedPath(record) {
+      const value = (record as Record<string, unknown>)[name];
+      return typeof value === "string" && value !== "" ? value : null;
+    },
+    originalName(record) {
+      if (originalName === undefined) return null;
+      const value =
+        typeof originalName === "function"
+          ? originalName(record as R)
+          : (record as Record<string, unknown>)[originalName];
+      return typeof value === "string" && value !== "" ? value : null;
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Session } from "next-auth";
+import type { IdCodec } from "./ids";
+import type { FileStorage } from "../storage/types";
+
+/** The signed-in user as next-auth describes it (augment `Session` to add `id`, roles…). */
+export type SessionUser = NonNullable<Session["user"]>;
+
+/** Reads the next-auth session of a request; `null` when anonymous. */
+export type SessionGetter = (request: Request) => Promise<Session | null>;
+
+/**
+ * What a condition sees of a download request: the counterpart of Django's
+ * `request` with `request.user`.
+ */
+export interface AccessRequest {
+  readonly request: Request;
+  readonly session: Session | null;
+  /** `null` when nobody is signed in. */
+  readonly user: SessionUser | null;
+}
+
+/** Who may download a field's file: the counterpart of `condition(request, instance)`. */
+export type Condition<R> = (request: AccessRequest, record: R) => boolean | Promise<boolean>;
+
+/** The keys of a record whose value can hold a stored file path. */
+export type FileKey<R> = {
+  [K in keyof R]-?: R[K] extends string | null | undefined ? K : never;
+}[keyof R] &
+  string;
+
+/** Per-field declaration: the counterpart of `PrivateFileField(upload_to=…, condition=…, attachment=…)`. */
+export interface FieldOptions<R> {
+  /** Folder, relative to the storage root, that uploads go to; or a function of the original name. */
+  uploadTo?: string | ((originalName: string) => string);
+  /** Who may download. Default: any signed-in user. */
+  condition?: Condition<R>;
+  /**
+   * `true` (default): `Content-Disposition: attachment`. `false`: inline, but only for
+   * types that cannot run script; HTML, SVG, XML and the like are always attachments.
+   */
+  attachment?: boolean;
+  /** Where the bytes live. Default: the config's storage. */
+  storage?: FileStorage;
+  /**
+   * The name shown to people (URL segment and `Content-Disposition`): a record key that
+   * holds the original upload name, or a function. Default: the stored file's basename.
+   */
+  originalName?: FileKey<R> | ((record: R) => string);
+  /** `"status"` (default): 401/403 on denial. `"not-found"`: 404, hiding that the record exists. */
+  denial?: "status" | "not-found";
+  /** Largest upload accepted for this field, in bytes. Default: the config's `maxUploadBytes`. */
+  maxUploadBytes?: number;
+}
+
+/** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */
+export interface ModelSource<R, Id> {
+  /** Turns the `<id>` URL segment into the key type, and back. */
+  id: IdCodec<Id>;
+  /** Loads a record by id, typically `(id) => prisma.model.findUnique({ where: { id } })`. */
+  load: (id: Id) => PromiseLike<R | null>;
+  /** Reads a record's id for URLs. Default: `record.id`. */
+  idOf?: (record: R) => Id;
+}
+
+export interface Logger {
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}

@@ -1,0 +1,51 @@
+// Conditional requests (RFC 9110 §13) against a file's strong ETag and Last-Modified.
+
+/** The validators of one version of a file. */
+export interface Validators {
+  readonly etag: string;
+  readonly lastModified: Date;
+}
+
+/** Splits an `If-None-Match` / `If-Match` list into entity tags, keeping `W/` prefixes. */
+function entityTags(header: string): string[] {
+  return header.match(/(?:W\/)?"[^"]*"|\*/g) ?? [];
+}
+
+const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag);
+
+/** Seconds precision, as HTTP dates carry. */
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+function parseHttpDate(value: string): number | undefined {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : Math.floor(time / 1000);
+}
+
+/**
+ * True when the client's cached copy is current, so the answer is 304.
+ * `If-None-Match` (weak comparison) wins; `If-Modified-Since` counts only without it.
+ */
+export function isNotModified(headers: Headers, validators: Validators): boolean {
+  const ifNoneMatch = headers.get("if-none-match");
+  if (ifNoneMatch !== null) {
+    const current = opaque(validators.etag);
+    return entityTags(ifNoneMatch).some((tag) => tag === "*" || opaque(tag) === current);
+  }
+  const ifModifiedSince = headers.get("if-modified-since");
+  if (ifModifiedSince === null) return false;
+  const since = parseHttpDate(ifModifiedSince);
+  return since !== undefined && seconds(validators.lastModified) <= since;
+}
+
+/**
+ * True when a `Range` may be honoured: no `If-Range`, or one that names this exact
+ * version (strong ETag comparison, or the exact Last-Modified date). Otherwise the
+ * client's partial copy is stale and it gets the whole file.
+ */
+export function ifRangeAllows(headers: Headers, validators: Validators): boolean {
+  const ifRange = headers.get("if-range")?.trim();
+  if (ifRange === undefined || ifRange === "") return true;
+  if (ifRange.startsWith('"') || ifRange.startsWith("W/")) return ifRange === validators.etag;
+  const date = parseHttpDate(ifRange);
+  return date !== undefined && date === seconds(validators.lastModified);
+}

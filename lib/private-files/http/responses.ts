@@ -1,0 +1,37 @@
+// The answers that carry no file. Bodies are short and generic: they never say
+// more than the status does, and never echo the request.
+
+export const ALLOWED_METHODS = "GET, HEAD";
+
+const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+
+function plain(status: number, body: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${body}\n`, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...NO_STORE, ...headers },
+  });
+}
+
+export const notFound = () => plain(404, "Not Found");
+export const unauthorized = () => plain(401, "Unauthorized: sign in to download this file");
+export const forbidden = () => plain(403, "Forbidden");
+export const methodNotAllowed = () => plain(405, "Method Not Allowed", { Allow: ALLOWED_METHODS });
+export const internalError = () => plain(500, "Internal Server Error");
+export const unavailable = (retryAfterSeconds: number) =>
+  plain(503, "Service Unavailable", { "Retry-After": String(retryAfterSeconds) });
+
+/** Sends a browser to sign in, coming back to `callbackUrl` afterwards. */
+export function redirectToSignIn(signInUrl: string, callbackUrl: string): Response {
+  const separator = signInUrl.includes("?") ? "&" : "?";
+  return new Response(null, {
+    status: 302,
+    headers: { Location: `${signInUrl}${separator}callbackUrl=${encodeURIComponent(callbackUrl)}`, ...NO_STORE },
+  });
+}
+
+/** A browser navigation (as opposed to `fetch`, curl or a download manager). */
+export function isBrowserNavigation(request: Request): boolean {
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode !== null) return mode === "navigate";
+  return (request.headers.get("accept") ?? "").includes("text/html");
+}

@@ -1,0 +1,40 @@
+// next-private-files: protect files referenced from Prisma records in a Next.js
+// App Router application, after django-private-files.
+
+export { definePrivateFiles } from "./config/define";
+export type { PrivateFiles, PrivateFilesOptions } from "./config/define";
+export { privateModel } from "./config/model";
+export type { PrivateModel, AnyPrivateModel, ModelBuilder, RecordOf, IdOf, FieldOf } from "./config/model";
+export { intId, uuidId, stringId } from "./config/ids";
+export type { IdCodec } from "./config/ids";
+export type {
+  AccessRequest,
+  Condition,
+  FieldOptions,
+  FileKey,
+  Logger,
+  ModelSource,
+  SessionGetter,
+  SessionUser,
+} from "./config/types";
+
+export { signedIn, anyone, owner, staff, anyOf, allOf } from "./auth/conditions";
+
+export { preDownload } from "./hooks/pre-download";
+export type { DownloadEvent, DownloadListener } from "./hooks/pre-download";
+
+export { createPrivateFileRoute } from "./route/create-route";
+export type { PrivateFileRoute, RouteHandler } from "./route/create-route";
+
+export { localStorage, defaultStorageRoot } from "./storage/local";
+export type { LocalStorageOptions } from "./storage/local";
+export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile } from "./storage/types";
+export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
+
+export { storeUpload, deleteStoredFile, safeExtension } from "./upload/store-upload";
+export type { StoredUpload, UploadStream } from "./upload/store-upload";
+export { readMultipart, MultipartError } from "./upload/multipart";
+export type { MultipartOptions, MultipartResult } from "./upload/multipart";
+
+export { nextAuthSession } from "./auth/next-auth";
+export { restoreContentLength, LENGTH_HEADER } from "./next/restore-content-length";

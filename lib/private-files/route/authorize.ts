@@ -1,0 +1,11 @@
+import type { Session } from "next-auth";
+import { signedIn } from "../auth/conditions";
+import type { CompiledField } from "../config/model";
+import type { AccessRequest } from "../config/types";
+
+/** Runs a field's condition (default: signed in). Only a literal `true` grants: fail closed. */
+export async function isGranted(field: CompiledField, request: Request, session: Session | null, record: unknown): Promise<boolean> {
+  const access: AccessRequest = { request, session, user: session?.user ?? null };
+  const condition = field.condition ?? signedIn;
+  return (await condition(access, record)) === true;
+}

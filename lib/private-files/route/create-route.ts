@@ -1,0 +1,35 @@
+import type { PrivateFiles } from "../config/define";
+import type { AnyPrivateModel } from "../config/model";
+import { internalError, methodNotAllowed } from "../http/responses";
+import { handleDownload } from "./handle-download";
+
+export type RouteHandler = (request: Request) => Promise<Response>;
+
+/** The exports of `app/files/[...path]/route.ts`. */
+export interface PrivateFileRoute {
+  GET: RouteHandler;
+  HEAD: RouteHandler;
+  POST: RouteHandler;
+  PUT: RouteHandler;
+  PATCH: RouteHandler;
+  DELETE: RouteHandler;
+  OPTIONS: RouteHandler;
+}
+
+/**
+ * Builds the catch-all file route:
+ * `export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = createPrivateFileRoute(privateFiles);`
+ */
+export function createPrivateFileRoute<M extends Record<string, AnyPrivateModel>>(files: PrivateFiles<M>): PrivateFileRoute {
+  const { config } = files;
+  const download: RouteHandler = async (request) => {
+    try {
+      return await handleDownload(config, request);
+    } catch (error) {
+      config.logger.error("unexpected error in the file route", { error: String(error) });
+      return internalError();
+    }
+  };
+  const refuse: RouteHandler = async () => methodNotAllowed();
+  return { GET: download, HEAD: download, POST: refuse, PUT: refuse, PATCH: refuse, DELETE: refuse, OPTIONS: refuse };
+}

@@ -1,0 +1,51 @@
+import type { FileHandle } from "node:fs/promises";
+
+/** Bytes read per pull: large enough for throughput, small enough for constant memory. */
+export const READ_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * A pull-based byte stream over an open file, from `start` to `end` inclusive.
+ * It reads only when the consumer asks (backpressure), and closes the file when
+ * the range is done, when reading fails, or when the consumer cancels
+ * (a client that disconnects mid-download).
+ */
+export function fileRangeStream(
+  handle: FileHandle,
+  start: number,
+  end: number,
+  release: () => Promise<void>,
+): ReadableStream<Uint8Array> {
+  let position = start;
+  return new ReadableStream<Uint8Array>({
+    type: "bytes",
+    async pull(controller) {
+      const remaining = end - position + 1;
+      if (remaining <= 0) {
+        await release();
+        controller.close();
+        return;
+      }
+      const length = Math.min(READ_CHUNK_BYTES, remaining);
+      try {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, position);
+        if (bytesRead === 0) {
+          // The file shrank under us: end with an error, never a short "complete" body.
+          throw new Error(`file ended at byte ${position}, expected ${end + 1}`);
+        }
+        position += bytesRead;
+        controller.enqueue(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+        if (position > end) {
+          await release();
+          controller.close();
+        }
+      } catch (error) {
+        await release();
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await release();
+    },
+  });
+}

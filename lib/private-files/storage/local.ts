@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { constants } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { UnsafeStoredPathError, UploadTooLargeError } from "./errors";
+import { fileRangeStream } from "./file-stream";
+import { isInside, relativeFolder, relativeSegments } from "./safe-path";
+import type { ByteRange, FileStorage, OpenedFile, SavedFile, SaveOptions } from "./types";
+
+export interface LocalStorageOptions {
+  /** The storage root: keep it outside `public/`. Relative paths resolve from the working directory. */
+  root: string;
+}
+
+/** Where the default storage lives: `PRIVATE_FILES_ROOT`, else `./data/files`. */
+export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PRIVATE_FILES_ROOT?.trim() || path.join("data", "files");
+}
+
+/** Files in a directory on this machine. */
+export function localStorage(options: LocalStorageOptions): FileStorage {
+  return new LocalStorage(path.resolve(options.root));
+}
+
+class LocalStorage implements FileStorage {
+  readonly kind = "local";
+  #realRoot: Promise<string> | undefined;
+
+  constructor(readonly root: string) {}
+
+  /** The root with symlinks resolved, created on first use. */
+  private realRoot(): Promise<string> {
+    this.#realRoot ??= fs
+      .mkdir(this.root, { recursive: true })
+      .then(() => fs.realpath(this.root))
+      .catch((error: unknown) => {
+        this.#realRoot = undefined;
+        throw error;
+      });
+    return this.#realRoot;
+  }
+
+  async open(stored: string): Promise<OpenedFile | null> {
+    const segments = relativeSegments(stored);
+    const root = await this.realRoot();
+    let real: string;
+    try {
+      real = await fs.realpath(path.join(root, ...segments));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    // A symlink inside the root may point anywhere: judge where it really leads.
+    if (!isInside(root, real)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        await handle.close();
+        return null;
+      }
+      return openedFile(handle, stat.size, stat.mtime);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile> {
+    const folderSegments = relativeFolder(options.folder);
+    const root = await this.realRoot();
+    const folder = path.join(root, ...folderSegments);
+    await fs.mkdir(folder, { recursive: true });
+    const realFolder = await fs.realpath(folder);
+    if (!isInside(root, realFolder)) {
+      throw new UnsafeStoredPathError(options.folder, "upload folder resolves outside the storage root");
+    }
+
+    const name = `${randomUUID()}${options.extension}`;
+    // The temp file sits beside its final place so the rename is atomic; its name
+    // starts with a dot and is never a stored path, so no half file is ever served.
+    const temp = path.join(realFolder, `.upload-${randomUUID()}.part`);
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > options.maxBytes) callback(new UploadTooLargeError(options.maxBytes));
+        else callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        Readable.fromWeb(source as NodeWebReadableStream<Uint8Array>),
+        limit,
+        (await fs.open(temp, "wx", 0o600)).createWriteStream(),
+      );
+      await fs.rename(temp, path.join(realFolder, name));
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+    return { path: [...folderSegments, name].join("/"), size };
+  }
+
+  async delete(stored: string): Promise<void> {
+    const segments = relativeSegments(stored);
+    const root = await this.realRoot();
+    const target = path.join(root, ...segments);
+    let folder: string;
+    try {
+      folder = await fs.realpath(path.dirname(target));
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    if (!isInside(root, folder)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+    // rm removes a symlink itself, never what it points at.
+    await fs.rm(path.join(folder, path.basename(target)), { force: true });
+  }
+}
+
+function openedFile(handle: fs.FileHandle, size: number, lastModified: Date): OpenedFile {
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= handle.close().catch(() => undefined));
+  return {
+    size,
+    lastModified,
+    // Stored names are generated and never rewritten, so size and mtime identify the bytes.
+    etag: `"${size.toString(16)}-${Math.floor(lastModified.getTime()).toString(16)}"`,
+    stream(range?: ByteRange) {
+      return fileRangeStream(handle, range?.start ?? 0, range?.end ?? size - 1, close);
+    },
+    close,
+  };
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR";
+}

@@ -1,0 +1,47 @@
+/** An inclusive byte range, as in `Content-Range`. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A stored file opened for one answer. Call `stream()` once, or `close()`. */
+export interface OpenedFile {
+  readonly size: number;
+  readonly lastModified: Date;
+  /** A strong validator for this version of the bytes (quoted, as sent in `ETag`). */
+  readonly etag: string;
+  /** The bytes (all, or one range); the stream owns the file from here and closes it when done or cancelled. */
+  stream(range?: ByteRange): ReadableStream<Uint8Array>;
+  /** Releases the file when no stream was taken (HEAD, 304, 416…). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface SaveOptions {
+  /** Folder under the storage root. */
+  readonly folder: string;
+  /** Extension to keep on the generated name, with its dot, or "". */
+  readonly extension: string;
+  /** Largest accepted size; the write stops and nothing is kept past it. */
+  readonly maxBytes: number;
+}
+
+export interface SavedFile {
+  /** The stored path, relative to the storage root: what the record keeps. */
+  readonly path: string;
+  readonly size: number;
+}
+
+/** Where file bytes live. The local file system today; object stores implement the same. */
+export interface FileStorage {
+  readonly kind: string;
+  /**
+   * Opens a stored path for reading. `null` when no file is there. Throws
+   * `UnsafeStoredPathError` for a path that leaves the storage root, and any other
+   * error when the storage itself fails (answered with 503).
+   */
+  open(path: string): Promise<OpenedFile | null>;
+  /** Streams bytes into a new file under a generated name; all or nothing. */
+  save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile>;
+  /** Removes a stored file; a missing file is not an error. */
+  delete(path: string): Promise<void>;
+}

@@ -1,0 +1,100 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import busboy from "busboy";
+import type { UploadStream } from "./store-upload";
+
+export interface MultipartOptions<T> {
+  /** The form field that carries the file. */
+  readonly fileField: string;
+  /** Stores the file part while it streams in (typically `storeUpload`). */
+  readonly onFile: (upload: UploadStream) => Promise<T>;
+  /** Largest text field, in bytes. Default 64 KiB. */
+  readonly maxFieldBytes?: number;
+}
+
+export interface MultipartResult<T> {
+  /** The text fields, first value of each. */
+  readonly fields: ReadonlyMap<string, string>;
+  /** What `onFile` returned, or undefined when the form had no file part. */
+  readonly file: T | undefined;
+}
+
+/** A request that is not a readable multipart/form-data upload. */
+export class MultipartError extends Error {
+  override readonly name = "MultipartError";
+  constructor(
+    message: string,
+    readonly status: 400 | 415,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reads a multipart/form-data request as a stream: the file part goes to `onFile`
+ * as it arrives, so an upload is never held in memory (`request.formData()` would
+ * buffer it whole) and a size limit stops it early. One file part is read; others
+ * are drained and ignored.
+ */
+export function readMultipart<T>(request: Request, options: MultipartOptions<T>): Promise<MultipartResult<T>> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data\s*;/i.test(contentType) || request.body === null) {
+    return Promise.reject(new MultipartError("expected a multipart/form-data body", 415));
+  }
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { "content-type": contentType },
+      limits: { files: 1, fields: 32, parts: 40, fieldSize: options.maxFieldBytes ?? 64 * 1024 },
+      defParamCharset: "utf8",
+    });
+  } catch (error) {
+    return Promise.reject(new MultipartError(`unreadable multipart header: ${String(error)}`, 400));
+  }
+  const source = Readable.fromWeb(request.body as NodeWebReadableStream<Uint8Array>);
+
+  return new Promise<MultipartResult<T>>((resolve, reject) => {
+    const fields = new Map<string, string>();
+    let file: Promise<T> | undefined;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(parser);
+      source.destroy();
+      parser.destroy();
+      reject(error);
+    };
+
+    parser.on("field", (name, value, info) => {
+      if (info.valueTruncated) fail(new MultipartError(`field ${name} is too long`, 400));
+      else if (!fields.has(name)) fields.set(name, value);
+    });
+    parser.on("file", (name, stream, info) => {
+      if (name !== options.fileField || file !== undefined) {
+        stream.resume();
+        return;
+      }
+      file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: info.filename ?? "" });
+      // A failed store (too large, disk error) ends the whole read at once.
+      file.catch((error: unknown) => {
+        stream.destroy();
+        fail(error);
+      });
+    });
+    parser.on("error", (error) => fail(new MultipartError(`malformed multipart body: ${String(error)}`, 400)));
+    source.on("error", (error) => fail(error));
+    parser.on("close", () => {
+      if (settled) return;
+      (file ?? Promise.resolve(undefined)).then(
+        (stored) => {
+          if (settled) return;
+          settled = true;
+          resolve({ fields, file: stored });
+        },
+        fail,
+      );
+    });
+    source.pipe(parser);
+  });
+}

@@ -1,0 +1,70 @@
+import path from "node:path";
+import type { PrivateFiles } from "../config/define";
+import type { AnyPrivateModel, FieldOf } from "../config/model";
+import { displayName } from "../http/headers";
+import { UploadTooLargeError } from "../storage/errors";
+
+/** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
+export interface UploadStream {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** The name the client sent; kept (cleaned) for `Content-Disposition`. */
+  readonly name: string;
+  /** The declared size, when known: a larger one is refused before any byte is written. */
+  readonly size?: number;
+}
+
+export interface StoredUpload {
+  /** Stored path relative to the storage root: save it in the record's field. */
+  readonly path: string;
+  /** The client's name, cleaned of control characters and path separators: save it for downloads. */
+  readonly originalName: string;
+  readonly size: number;
+}
+
+/** Only short alphanumeric extensions survive onto the generated name. */
+export function safeExtension(name: string): string {
+  const extension = path.extname(name).toLowerCase();
+  return /^\.[a-z0-9]{1,16}$/.test(extension) ? extension : "";
+}
+
+/**
+ * Stores an upload for `model.field`: under the field's `uploadTo` folder, with a
+ * generated unique name that keeps the extension, written to a temp file and renamed
+ * into place. Past the size limit the write stops, the temp file is removed and an
+ * `UploadTooLargeError` (status 413) is thrown.
+ */
+export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
+  files: PrivateFiles<M>,
+  model: K,
+  field: FieldOf<M[K]>,
+  upload: File | UploadStream,
+  options: { maxBytes?: number } = {},
+): Promise<StoredUpload> {
+  const found = files.field(model, field);
+  if (!found) throw new TypeError(`no private file field ${model}.${field}`);
+  const maxBytes = options.maxBytes ?? found.field.maxUploadBytes ?? files.config.maxUploadBytes;
+  const source = upload instanceof Blob ? { stream: upload.stream(), name: upload.name, size: upload.size } : upload;
+  if (source.size !== undefined && source.size > maxBytes) {
+    await source.stream.cancel().catch(() => undefined);
+    throw new UploadTooLargeError(maxBytes);
+  }
+  const originalName = displayName(source.name);
+  const saved = await files.config.storageOf(found.field).save(source.stream, {
+    folder: found.field.uploadTo(originalName),
+    extension: safeExtension(originalName),
+    maxBytes,
+  });
+  return { path: saved.path, originalName, size: saved.size };
+}
+
+/** Removes a stored file of `model.field` (after a failed database write, or when a record is deleted). */
+export async function deleteStoredFile<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
+  files: PrivateFiles<M>,
+  model: K,
+  field: FieldOf<M[K]>,
+  storedPath: string,
+): Promise<void> {
+  const found = files.field(model, field);
+  if (!found) throw new TypeError(`no private file field ${model}.${field}`);
+  await files.config.storageOf(found.field).delete(storedPath);
+}

@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // The file route streams from disk and loads native better-sqlite3: keep these
+  // packages as real Node modules instead of bundling them.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

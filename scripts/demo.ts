@@ -1,0 +1,43 @@
+// `npm run demo`: migrate the embedded SQLite database, seed it, build and start
+// the app on PORT (default 3000). Safe to run again: every step is idempotent.
+import { spawnSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(__dirname, "..");
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+const port = process.env.PORT || "3000";
+
+/** A NEXTAUTH_SECRET that survives restarts: from the environment, else kept in data/. */
+function nextAuthSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = path.join(root, "data", "nextauth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+const env = {
+  ...process.env,
+  NEXTAUTH_SECRET: nextAuthSecret(),
+  NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}`,
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+function run(command: string, args: string[]) {
+  console.log(`\n> ${path.basename(command)} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run(bin("prisma"), ["migrate", "deploy"]);
+run(bin("tsx"), ["scripts/seed.ts"]);
+if (!process.argv.includes("--no-build")) run(bin("next"), ["build"]);
+
+console.log(`\nDemo on http://localhost:${port} — sign in as alice@example.com / demo-password`);
+const server = spawn(bin("next"), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));
