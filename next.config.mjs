@@ -4,6 +4,8 @@ const nextConfig = {
   // packages as real Node modules instead of bundling them.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
   poweredByHeader: false,
+  // The app's own type check; tests are checked by `npm run typecheck`.
+  typescript: { tsconfigPath: "tsconfig.next.json" },
 };
 
 export default nextConfig;

@@ -2,9 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { bin, freePort, ROOT, runOrThrow, startNext, stopServer } from "./support/server";
-
-const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+import { bin, freePort, MAX_UPLOAD_BYTES, ROOT, runOrThrow, serverEnv, startNext, stopServer } from "./support/server";
 
 /**
  * Builds the app once (`next build`), then starts it with `next start` on a free
@@ -16,16 +14,7 @@ export default async function setup(project: TestProject) {
   const databasePath = path.join(workDir, "test.db");
   const storageRoot = path.join(workDir, "files");
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: "production",
-    NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: `file:${databasePath}`,
-    PRIVATE_FILES_ROOT: storageRoot,
-    PRIVATE_FILES_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
-    NEXTAUTH_SECRET: "integration-test-secret",
-    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-  };
+  const env = serverEnv(port, databasePath, storageRoot);
 
   // PRIVATE_FILES_TEST_REUSE_BUILD=1 skips the build when iterating locally; CI always builds.
   if (process.env.PRIVATE_FILES_TEST_REUSE_BUILD !== "1" || !(await exists(path.join(ROOT, ".next", "BUILD_ID")))) {
@@ -40,6 +29,7 @@ export default async function setup(project: TestProject) {
   project.provide("storageRoot", storageRoot);
   project.provide("serverPid", server.pid ?? 0);
   project.provide("maxUploadBytes", MAX_UPLOAD_BYTES);
+  project.provide("workDir", workDir);
 
   return async () => {
     await stopServer(server);

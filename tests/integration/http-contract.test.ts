@@ -1,9 +1,9 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { parse as parseDisposition } from "content-disposition";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storageRoot } from "./support/context";
-import { insertImage, insertSubmission, randomData, writeStored } from "./support/fixtures";
+import { deleteRow, insertImage, insertSubmission, randomData, writeStored } from "./support/fixtures";
 import { get, rawGet, signIn, type CookieJar } from "./support/session";
 
 // Every row of DESIGN.md's HTTP contract, through `next start` with real
@@ -222,6 +222,9 @@ describe("404", () => {
     await fs.mkdir(path.join(storageRoot(), "submissions"), { recursive: true });
     await fs.symlink("/etc/passwd", path.join(storageRoot(), "submissions", "link-out.txt"));
     symlinkId = insertSubmission({ owner: "alice@example.com", file: "submissions/link-out.txt", fileName: "link.txt", fileSize: 1 });
+  });
+  afterAll(() => {
+    for (const id of [emptyId, missingId, outsideId, symlinkId]) deleteRow("FileSubmission", id);
   });
 
   const cases: [string, () => string][] = [

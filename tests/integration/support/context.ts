@@ -8,6 +8,7 @@ declare module "vitest" {
     storageRoot: string;
     serverPid: number;
     maxUploadBytes: number;
+    workDir: string;
   }
 }
 
@@ -16,3 +17,4 @@ export const databasePath = () => inject("databasePath");
 export const storageRoot = () => inject("storageRoot");
 export const serverPid = () => inject("serverPid");
 export const maxUploadBytes = () => inject("maxUploadBytes");
+export const workDir = () => inject("workDir");

@@ -60,3 +60,8 @@ export function downloadsOf(id: number): number {
 export function count(table: "FileSubmission" | "CountedDownload" | "SharedImage"): number {
   return (database().prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
+
+/** Removes a fixture row, so no later test sees a record whose file is gone. */
+export function deleteRow(table: "FileSubmission" | "CountedDownload" | "SharedImage", id: number): void {
+  database().prepare(`DELETE FROM ${table} WHERE id = ?`).run(id);
+}

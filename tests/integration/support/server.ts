@@ -63,3 +63,19 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+
+/** The environment of a test server: its database, storage root and secrets. */
+export function serverEnv(port: number, databasePath: string, storageRoot: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: `file:${databasePath}`,
+    PRIVATE_FILES_ROOT: storageRoot,
+    PRIVATE_FILES_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+    NEXTAUTH_SECRET: "integration-test-secret",
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  };
+}

@@ -26,12 +26,12 @@ export class CookieJar {
  * Signs in through next-auth's own endpoints, as the sign-in page does:
  * GET /api/auth/csrf, then POST /api/auth/callback/credentials.
  */
-export async function signIn(email: string, password = "demo-password"): Promise<CookieJar> {
+export async function signIn(email: string, password = "demo-password", base = baseUrl()): Promise<CookieJar> {
   const jar = new CookieJar();
-  const csrf = await fetch(`${baseUrl()}/api/auth/csrf`);
+  const csrf = await fetch(`${base}/api/auth/csrf`);
   jar.store(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const callback = await fetch(`${baseUrl()}/api/auth/callback/credentials`, {
+  const callback = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.header },
