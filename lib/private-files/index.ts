@@ -31,7 +31,7 @@ export type { LocalStorageOptions } from "./storage/local";
 export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile } from "./storage/types";
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 
-export { storeUpload, deleteStoredFile, safeExtension } from "./upload/store-upload";
+export { storeUpload, deleteStoredFile, safeExtension, uploadName, MAX_NAME_LENGTH } from "./upload/store-upload";
 export type { StoredUpload, UploadStream } from "./upload/store-upload";
 export { readMultipart, MultipartError } from "./upload/multipart";
 export type { MultipartOptions, MultipartResult } from "./upload/multipart";

@@ -25,7 +25,7 @@ const RANGE_SPEC = /^\s*(\d+-\d*|-\d+)\s*$/;
 export function decideRange(header: string | null, size: number): RangeDecision {
   if (header === null || size === 0) return FULL;
   if (!isWellFormed(header)) return FULL;
-  const parsed = parseRange(size, header, { combine: true });
+  const parsed = parseRange(size, clampSuffixes(header, size), { combine: true });
   if (parsed === -2) return FULL;
   if (parsed === -1) return { kind: "unsatisfiable" };
   if (parsed.type !== "bytes" || parsed.length !== 1) return FULL;
@@ -39,4 +39,17 @@ function isWellFormed(header: string): boolean {
   if (!match?.[1]) return false;
   const specs = match[1].split(",");
   return specs.length <= MAX_RANGES && specs.every((spec) => RANGE_SPEC.test(spec));
+}
+
+/**
+ * A suffix range longer than the file (`bytes=-500` of 100 bytes) means the whole
+ * file (RFC 9110 §14.1.3); range-parser would drop it and report 416.
+ */
+function clampSuffixes(header: string, size: number): string {
+  const specs = header.trim().slice("bytes=".length).split(",");
+  const clamped = specs.map((spec) => {
+    const suffix = /^\s*-(\d+)\s*$/.exec(spec);
+    return suffix && Number(suffix[1]) > size ? "0-" : spec;
+  });
+  return `bytes=${clamped.join(",")}`;
 }

@@ -6,8 +6,10 @@ export interface FilePath {
   readonly filename: string;
 }
 
-/** Longest raw segment considered; anything longer cannot name a stored file here. */
+/** Longest decoded segment, in characters: more than any name the kit stores (see MAX_NAME_LENGTH). */
 export const MAX_SEGMENT_LENGTH = 1024;
+/** Longest raw segment: every character percent-encoded as 4 UTF-8 bytes. */
+const MAX_RAW_SEGMENT_LENGTH = MAX_SEGMENT_LENGTH * 12;
 
 /**
  * Parses `<basePath>/<model>/<field>/<id>/<filename>` from a raw URL path. Each
@@ -22,14 +24,14 @@ export function parseFilePath(pathname: string, basePath: string): FilePath | un
   if (raw.length !== 4) return undefined;
   const decoded: string[] = [];
   for (const segment of raw) {
-    if (segment === "" || segment.length > MAX_SEGMENT_LENGTH) return undefined;
+    if (segment === "" || segment.length > MAX_RAW_SEGMENT_LENGTH) return undefined;
     let value: string;
     try {
       value = decodeURIComponent(segment);
     } catch {
       return undefined;
     }
-    if (/[\u0000-\u001f\u007f]/.test(value)) return undefined;
+    if (value.length > MAX_SEGMENT_LENGTH || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
     decoded.push(value);
   }
   const [model, field, id, filename] = decoded as [string, string, string, string];

@@ -45,7 +45,8 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
   try {
     parser = busboy({
       headers: { "content-type": contentType },
-      limits: { files: 1, fields: 32, parts: 40, fieldSize: options.maxFieldBytes ?? 64 * 1024 },
+      // files: several, so a file under another field name cannot crowd out ours (the rest are drained).
+      limits: { files: 8, fields: 32, parts: 40, fieldSize: options.maxFieldBytes ?? 64 * 1024 },
       defParamCharset: "utf8",
     });
   } catch (error) {

@@ -16,9 +16,20 @@ export interface UploadStream {
 export interface StoredUpload {
   /** Stored path relative to the storage root: save it in the record's field. */
   readonly path: string;
-  /** The client's name, cleaned of control characters and path separators: save it for downloads. */
+  /** The client's name, cleaned of control characters and path separators and cut to 255 characters: save it for downloads. */
   readonly originalName: string;
   readonly size: number;
+}
+
+/** Longest original name kept, in characters: fits a URL segment and any file system's name limit. */
+export const MAX_NAME_LENGTH = 255;
+
+/** The client's name cleaned for display, cut to MAX_NAME_LENGTH characters keeping its extension. */
+export function uploadName(name: string): string {
+  const cleaned = Array.from(displayName(name));
+  if (cleaned.length <= MAX_NAME_LENGTH) return cleaned.join("");
+  const extension = Array.from(safeExtension(cleaned.join("")));
+  return [...cleaned.slice(0, MAX_NAME_LENGTH - extension.length), ...extension].join("");
 }
 
 /** Only short alphanumeric extensions survive onto the generated name. */
@@ -48,7 +59,7 @@ export async function storeUpload<M extends Record<string, AnyPrivateModel>, K e
     await source.stream.cancel().catch(() => undefined);
     throw new UploadTooLargeError(maxBytes);
   }
-  const originalName = displayName(source.name);
+  const originalName = uploadName(source.name);
   const saved = await files.config.storageOf(found.field).save(source.stream, {
     folder: found.field.uploadTo(originalName),
     extension: safeExtension(originalName),
