@@ -1,6 +1,6 @@
 import { deleteStoredFile, readMultipart, storeUpload } from "@/lib/private-files";
 import { prisma } from "../db/prisma";
-import type { FileItem } from "./list-files";
+import { submissionItem, type FileItem } from "./list-files";
 import { privateFiles } from "./private-files";
 
 /** A request we refuse, with the status and message the API answers. */
@@ -28,7 +28,7 @@ export async function createSubmission(request: Request, ownerId: number): Promi
   const stored = form.file;
   if (stored === undefined) throw new SubmissionError("the form has no file", 400);
   const description = (form.fields.get("description") ?? "").trim() || stored.originalName;
-  if (description.length > MAX_DESCRIPTION || stored.originalName === "" ) {
+  if (description.length > MAX_DESCRIPTION) {
     await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
     throw new SubmissionError(`the description is longer than ${MAX_DESCRIPTION} characters`, 400);
   }
@@ -36,16 +36,7 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     const record = await prisma.fileSubmission.create({
       data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
     });
-    return {
-      model: "FileSubmission",
-      field: "file",
-      id: record.id,
-      description: record.description,
-      filename: record.fileName,
-      size: record.fileSize,
-      url: privateFiles.fileUrl("FileSubmission", "file", record),
-      createdAt: record.createdAt.toISOString(),
-    };
+    return submissionItem(record);
   } catch (error) {
     await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
     throw error;

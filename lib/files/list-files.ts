@@ -1,4 +1,5 @@
 import { prisma } from "../db/prisma";
+import type { FileSubmission } from "../db/generated/client";
 import { privateFiles } from "./private-files";
 
 /** One downloadable file, as `GET /api/files` and the home page show it. */
@@ -14,6 +15,20 @@ export interface FileItem {
   downloads?: number;
 }
 
+/** A FileSubmission as the API shows it. */
+export function submissionItem(record: FileSubmission): FileItem {
+  return {
+    model: "FileSubmission",
+    field: "file",
+    id: record.id,
+    description: record.description,
+    filename: record.fileName,
+    size: record.fileSize,
+    url: privateFiles.fileUrl("FileSubmission", "file", record),
+    createdAt: record.createdAt.toISOString(),
+  };
+}
+
 /** Every file the user may download. Each query mirrors its field's condition. */
 export async function listFilesFor(userId: number): Promise<FileItem[]> {
   const [submissions, counted, images] = await Promise.all([
@@ -22,16 +37,7 @@ export async function listFilesFor(userId: number): Promise<FileItem[]> {
     prisma.sharedImage.findMany({ where: { image: { not: "" } }, orderBy: { id: "asc" } }),
   ]);
   return [
-    ...submissions.map((record) => ({
-      model: "FileSubmission",
-      field: "file",
-      id: record.id,
-      description: record.description,
-      filename: record.fileName,
-      size: record.fileSize,
-      url: privateFiles.fileUrl("FileSubmission", "file", record),
-      createdAt: record.createdAt.toISOString(),
-    })),
+    ...submissions.map(submissionItem),
     ...counted.map((record) => ({
       model: "CountedDownload",
       field: "file",
