@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { AnyPrivateModel, CompiledField, FieldOf, RecordOf } from "./model";
 import type { Logger, SessionGetter } from "./types";
 import { defaultStorageRoot, localStorage } from "../storage/local";
@@ -43,11 +42,8 @@ export interface ResolvedConfig {
 /** A typed, validated set of private-file declarations: pass it to `createPrivateFileRoute`. */
 export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
   readonly models: M;
-  readonly basePath: string;
   /** The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each segment percent-encoded. */
   fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string;
-  /** The name people see for a record's file, or null when the field is empty. */
-  fileName<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string | null;
   /** The field declaration with defaults applied (for the route and the upload helper). */
   readonly config: ResolvedConfig;
   field(model: string, field: string): { model: ResolvedModel; field: CompiledField } | undefined;
@@ -86,26 +82,14 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     return model && field ? { model, field } : undefined;
   };
 
-  const nameOf = (field: CompiledField, record: unknown): string | null => {
-    const stored = field.storedPath(record);
-    if (stored === null) return null;
-    return field.originalName(record) ?? path.posix.basename(stored);
-  };
-
   return {
     models: options.models,
-    basePath,
     config,
     field: lookup,
-    fileName(modelKey, fieldName, record) {
-      const found = lookup(modelKey, fieldName);
-      if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
-      return nameOf(found.field, record);
-    },
     fileUrl(modelKey, fieldName, record) {
       const found = lookup(modelKey, fieldName);
       if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
-      const name = nameOf(found.field, record);
+      const name = found.field.fileName(record);
       if (name === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
       const compiled = found.model.model.compiled;
       const id = compiled.id.format(compiled.idOf(record));

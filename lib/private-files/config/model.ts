@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Condition, FieldOptions, FileKey, ModelSource } from "./types";
 import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
@@ -19,8 +20,8 @@ export interface CompiledField {
   readonly maxUploadBytes: number | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
-  /** The name people see; null when the record keeps none (the stored basename is used then). */
-  originalName(record: unknown): string | null;
+  /** The name people see (URL segment, Content-Disposition): the kept original name, else the stored basename; null when the field is empty. */
+  fileName(record: unknown): string | null;
 }
 
 export interface CompiledModel {
@@ -82,6 +83,12 @@ export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R,
 function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField {
   const uploadTo = declared.uploadTo ?? "";
   const originalName = declared.originalName;
+  const stringOrNull = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
+  const storedPath = (record: unknown) => stringOrNull((record as Record<string, unknown>)[name]);
+  const keptName = (record: unknown) => {
+    if (originalName === undefined) return null;
+    return stringOrNull(typeof originalName === "function" ? originalName(record as R) : (record as Record<string, unknown>)[originalName]);
+  };
   return {
     name,
     condition: declared.condition as Condition<unknown> | undefined,
@@ -90,17 +97,10 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
     uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,
     denial: declared.denial ?? "status",
     maxUploadBytes: declared.maxUploadBytes,
-    storedPath(record) {
-      const value = (record as Record<string, unknown>)[name];
-      return typeof value === "string" && value !== "" ? value : null;
-    },
-    originalName(record) {
-      if (originalName === undefined) return null;
-      const value =
-        typeof originalName === "function"
-          ? originalName(record as R)
-          : (record as Record<string, unknown>)[originalName];
-      return typeof value === "string" && value !== "" ? value : null;
+    storedPath,
+    fileName(record) {
+      const stored = storedPath(record);
+      return stored === null ? null : (keptName(record) ?? path.posix.basename(stored));
     },
   };
 }

@@ -32,7 +32,6 @@ interface PreDownloadSignal {
   disconnect<R>(listener: DownloadListener<R>): boolean;
   /** @internal Fired by the route: awaited before the first byte. */
   send(sender: AnyPrivateModel, event: DownloadEvent<unknown>): Promise<void>;
-  hasListeners(sender: AnyPrivateModel): boolean;
 }
 
 const signal = new Signal<DownloadEvent<unknown>, AnyPrivateModel>();
@@ -48,5 +47,4 @@ export const preDownload: PreDownloadSignal = {
   },
   disconnect: (listener) => signal.disconnect(listener as DownloadListener<unknown>),
   send: (sender, event) => signal.send(sender, event),
-  hasListeners: (sender) => signal.hasListeners(sender),
 };

@@ -26,11 +26,6 @@ export class Signal<Event, Sender = unknown> {
     return this.#receivers.length !== before;
   }
 
-  /** Whether any listener would receive an event from this sender. */
-  hasListeners(sender: Sender): boolean {
-    return this.#receivers.some((r) => r.sender === undefined || r.sender === sender);
-  }
-
   /** Runs the listeners for `sender` one after another. */
   async send(sender: Sender, event: Event): Promise<void> {
     // A copy, so a listener that disconnects itself does not skip the next one.

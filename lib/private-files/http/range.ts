@@ -11,9 +11,8 @@ const FULL: RangeDecision = { kind: "full" };
 /** Most ranges considered in one header; more is not a real client, and costs CPU to sort. */
 export const MAX_RANGES = 100;
 
-// RFC 9110 §14.1.1 syntax of a bytes range set. range-parser reports some
-// malformed sets (`bytes=abc`) as unsatisfiable; they must be ignored instead.
-const RANGE_SPEC = /^\s*(\d+-\d*|-\d+)\s*$/;
+// RFC 9110 §14.1.1 syntax of one range spec: `first-last`, `first-`, or `-suffix`.
+const RANGE_SPEC = /^\s*(?:(\d+)-(\d*)|-(\d+))\s*$/;
 
 /**
  * What to send for a `Range` header. Only `bytes` ranges are honoured. Overlapping
@@ -24,8 +23,9 @@ const RANGE_SPEC = /^\s*(\d+-\d*|-\d+)\s*$/;
  */
 export function decideRange(header: string | null, size: number): RangeDecision {
   if (header === null || size === 0) return FULL;
-  if (!isWellFormed(header)) return FULL;
-  const parsed = parseRange(size, clampSuffixes(header, size), { combine: true });
+  const normalised = normaliseHeader(header, size);
+  if (normalised === undefined) return FULL;
+  const parsed = parseRange(size, normalised, { combine: true });
   if (parsed === -2) return FULL;
   if (parsed === -1) return { kind: "unsatisfiable" };
   if (parsed.type !== "bytes" || parsed.length !== 1) return FULL;
@@ -34,22 +34,24 @@ export function decideRange(header: string | null, size: number): RangeDecision 
   return { kind: "partial", range: { start: only.start, end: only.end } };
 }
 
-function isWellFormed(header: string): boolean {
-  const match = /^bytes=(.*)$/i.exec(header.trim());
-  if (!match?.[1]) return false;
-  const specs = match[1].split(",");
-  return specs.length <= MAX_RANGES && specs.every((spec) => RANGE_SPEC.test(spec));
-}
-
 /**
- * A suffix range longer than the file (`bytes=-500` of 100 bytes) means the whole
- * file (RFC 9110 §14.1.3); range-parser would drop it and report 416.
+ * Checks the header's syntax and rewrites what range-parser gets wrong, in one pass:
+ * a malformed set (`bytes=abc`, which range-parser calls unsatisfiable) or more than
+ * MAX_RANGES ranges gives undefined (ignore the header); a suffix longer than the
+ * file (`bytes=-500` of 100 bytes) becomes `0-`, the whole file (RFC 9110 §14.1.3),
+ * where range-parser would drop it and answer 416.
  */
-function clampSuffixes(header: string, size: number): string {
-  const specs = header.trim().slice("bytes=".length).split(",");
-  const clamped = specs.map((spec) => {
-    const suffix = /^\s*-(\d+)\s*$/.exec(spec);
-    return suffix && Number(suffix[1]) > size ? "0-" : spec;
-  });
-  return `bytes=${clamped.join(",")}`;
+function normaliseHeader(header: string, size: number): string | undefined {
+  const match = /^bytes=(.+)$/i.exec(header.trim());
+  if (!match?.[1]) return undefined;
+  const specs = match[1].split(",");
+  if (specs.length > MAX_RANGES) return undefined;
+  const normalised: string[] = [];
+  for (const spec of specs) {
+    const parts = RANGE_SPEC.exec(spec);
+    if (!parts) return undefined;
+    const suffix = parts[3];
+    normalised.push(suffix !== undefined && Number(suffix) > size ? "0-" : spec.trim());
+  }
+  return `bytes=${normalised.join(",")}`;
 }

@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Session } from "next-auth";
 import type { ResolvedConfig } from "../config/define";
 import { preDownload } from "../hooks/pre-download";
@@ -45,9 +44,8 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   if (record === null || record === undefined) return notFound();
 
   const stored = field.storedPath(record);
-  if (stored === null) return notFound();
-  const name = field.originalName(record) ?? path.posix.basename(stored);
-  if (parsed.filename !== name) return notFound();
+  const name = field.fileName(record);
+  if (stored === null || name === null || parsed.filename !== name) return notFound();
 
   let granted: boolean;
   try {
@@ -82,11 +80,8 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   }
 
   const plan = planFileResponse(request, file, name, field.attachment);
-  if (plan.send === "headers") {
-    await file.close();
-    return new Response(null, { status: plan.status, headers: plan.headers });
-  }
-  if (request.method === "HEAD") {
+  // 304, 416 and HEAD carry headers only: release the file, fire no hook.
+  if (plan.send === "headers" || request.method === "HEAD") {
     await file.close();
     return new Response(null, { status: plan.status, headers: plan.headers });
   }

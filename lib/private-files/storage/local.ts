@@ -26,7 +26,6 @@ export function localStorage(options: LocalStorageOptions): FileStorage {
 }
 
 class LocalStorage implements FileStorage {
-  readonly kind = "local";
   #realRoot: Promise<string> | undefined;
 
   constructor(readonly root: string) {}

@@ -33,7 +33,6 @@ export interface SavedFile {
 
 /** Where file bytes live. The local file system today; object stores implement the same. */
 export interface FileStorage {
-  readonly kind: string;
   /**
    * Opens a stored path for reading. `null` when no file is there. Throws
    * `UnsafeStoredPathError` for a path that leaves the storage root, and any other
