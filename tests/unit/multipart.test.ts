@@ -53,7 +53,6 @@ describe("readMultipart", () => {
     expect(result.fields.get("description")).toBe("quarterly numbers");
     expect(result.fields.get("note")).toBe("é ü 日本");
     expect(seenName).toBe("numbers.bin");
-    expect(result.file).toBeDefined();
     expect(result.file!.length).toBe(data.length);
     expect(sha256(result.file!)).toBe(sha256(data));
   });
@@ -81,10 +80,12 @@ describe("readMultipart", () => {
     expect(called).toBe(false);
   });
 
-  it("drains a file part under another field name that comes after the file", async () => {
+  it.each([
+    ["after", ["file", "other"]],
+    ["before", ["other", "file"]],
+  ])("reads only the file field when a file part under another name comes %s it", async (_when, order) => {
     const form = new FormData();
-    form.append("file", new File(["right"], "right.txt"));
-    form.append("other", new File(["zzz"], "other.txt"));
+    for (const name of order) form.append(name, new File([name === "file" ? "right" : "zzz"], `${name}.txt`));
     form.append("description", "last");
     const names: string[] = [];
     const result = await readMultipart(post(form), {
@@ -94,24 +95,9 @@ describe("readMultipart", () => {
         return (await bytesOf(upload.stream)).toString();
       },
     });
-    expect(names).toEqual(["right.txt"]);
+    expect(names).toEqual(["file.txt"]);
     expect(result.file).toBe("right");
     expect(result.fields.get("description")).toBe("last");
-  });
-  it("still reads the file field when a file part under another name comes first", async () => {
-    const form = new FormData();
-    form.append("other", new File(["zzz"], "other.txt"));
-    form.append("file", new File(["right"], "right.txt"));
-    const names: string[] = [];
-    const result = await readMultipart(post(form), {
-      fileField: "file",
-      onFile: async (upload) => {
-        names.push(upload.name);
-        return (await bytesOf(upload.stream)).toString();
-      },
-    });
-    expect(names).toEqual(["right.txt"]);
-    expect(result.file).toBe("right");
   });
 
   it("rejects a non-multipart content type with MultipartError 415", async () => {

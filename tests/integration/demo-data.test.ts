@@ -1,0 +1,61 @@
+import fs from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { baseUrl, databasePath, storageRoot } from "./support/context";
+import { count, database } from "./support/fixtures";
+import { bin, runOrThrow, serverEnv } from "./support/server";
+import { signIn } from "./support/session";
+
+// The demo contract beyond HTTP: what the seed leaves behind and how sign-in treats passwords.
+
+async function storedFileCount(): Promise<number> {
+  const entries = await fs.readdir(storageRoot(), { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).length;
+}
+
+const users = () => database().prepare("SELECT email, passwordHash, isStaff FROM User ORDER BY email").all() as
+  { email: string; passwordHash: string; isStaff: number }[];
+
+describe("the demo seed", () => {
+  it("creates alice, bob and staff with hashed passwords", () => {
+    const seeded = users().filter((u) => ["alice@example.com", "bob@example.com", "staff@example.com"].includes(u.email));
+    expect(seeded.map((u) => [u.email, u.isStaff])).toEqual([
+      ["alice@example.com", 0],
+      ["bob@example.com", 0],
+      ["staff@example.com", 1],
+    ]);
+    for (const user of seeded) {
+      expect(user.passwordHash).toMatch(/^\$2[aby]\$10\$/); // bcrypt, cost 10
+      expect(user.passwordHash).not.toContain("demo-password");
+    }
+  });
+
+  it("is idempotent: a second run adds no row and no file", async () => {
+    const before = {
+      users: users().length,
+      rows: [count("FileSubmission"), count("CountedDownload"), count("SharedImage")],
+      files: await storedFileCount(),
+    };
+    const port = Number(new URL(baseUrl()).port);
+    runOrThrow(bin("tsx"), ["scripts/seed.ts"], serverEnv(port, databasePath(), storageRoot()));
+    expect(users().length).toBe(before.users);
+    expect([count("FileSubmission"), count("CountedDownload"), count("SharedImage")]).toEqual(before.rows);
+    expect(await storedFileCount()).toBe(before.files);
+  });
+});
+
+describe("sign-in", () => {
+  it("gives no session for a wrong password or an unknown user", async () => {
+    await expect(signIn("alice@example.com", "wrong-password")).rejects.toThrow(/sign-in as alice@example.com failed/);
+    await expect(signIn("nobody@example.com")).rejects.toThrow(/failed/);
+  });
+
+  it("gives a session with the user's id and staff flag", async () => {
+    const jar = await signIn("staff@example.com");
+    const session = (await (await fetch(`${baseUrl()}/api/auth/session`, { headers: { Cookie: jar.header } })).json()) as {
+      user: { email: string; id: string; isStaff: boolean };
+    };
+    expect(session.user.email).toBe("staff@example.com");
+    expect(session.user.isStaff).toBe(true);
+    expect(session.user.id).toMatch(/^\d+$/);
+  });
+});
