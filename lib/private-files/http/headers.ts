@@ -24,14 +24,19 @@ export function isInlineSafe(contentType: string): boolean {
   return INLINE_SAFE.some((pattern) => pattern.test(essence));
 }
 
+// Bidirectional controls make "invoice\u202Efdp.exe" display as "invoiceexe.pdf";
+// line and paragraph separators break a name across lines.
+const INVISIBLE_CONTROLS = /[\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
- * A name safe to put in `Content-Disposition`: control characters (CR, LF, NUL…)
- * and path separators replaced, never empty. The package then quotes and encodes it
+ * A name safe to put in `Content-Disposition`: control characters (CR, LF, NUL…),
+ * bidirectional overrides removed and path separators replaced, never empty. The package then quotes and encodes it
  * (RFC 6266 with an RFC 5987 `filename*` for non-Latin-1 names).
  */
 export function displayName(name: string): string {
   const cleaned = name
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, "")
+    .replace(INVISIBLE_CONTROLS, "")
     .replace(/[/\\]/g, "_")
     .trim();
   return cleaned === "" || cleaned === "." || cleaned === ".." ? "download" : cleaned;
