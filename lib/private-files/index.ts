@@ -22,6 +22,10 @@ export { signedIn, anyone, owner, staff, anyOf, allOf } from "./auth/conditions"
 
 export { preDownload } from "./hooks/pre-download";
 export type { DownloadEvent, DownloadListener } from "./hooks/pre-download";
+export { downloadDenied } from "./hooks/download-denied";
+export type { DenialEvent, DenialListener, DenialReason } from "./hooks/download-denied";
+export { downloadFinished } from "./hooks/download-finished";
+export type { DownloadFinishedEvent, DownloadFinishedListener, DownloadOutcome } from "./hooks/download-finished";
 
 export { createPrivateFileRoute } from "./route/create-route";
 export type { PrivateFileRoute, RouteHandler } from "./route/create-route";

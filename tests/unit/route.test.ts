@@ -470,7 +470,7 @@ describe("404", () => {
     expect(response.status).toBe(404);
     expect((await body(response)).toString()).not.toContain("outside the root");
     expect(logged.warn).toHaveLength(1);
-    expect(logged.warn[0]!.message).toMatch(/outside the storage root/);
+    expect(logged.warn[0]!.message).toMatch(/outside the field's folder/);
     expect(events).toEqual([]);
     expect((await call("/files/docs/open/6/outside")).status).toBe(404);
   });

@@ -19,6 +19,13 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
   maxUploadBytes?: number;
   /** `Retry-After` seconds on 503 when the database or storage fails. Default 5. */
   retryAfterSeconds?: number;
+  /**
+   * Longest wait, in milliseconds, for each of: the record and session lookup, the
+   * field's condition, the `preDownload` listeners, the `downloadDenied` listeners.
+   * Past it the route answers 503 (a hung database or hook never holds a request
+   * forever). Default 10 000; `Infinity` waits forever.
+   */
+  timeoutMs?: number;
   logger?: Logger;
 }
 
@@ -35,6 +42,7 @@ export interface ResolvedConfig {
   readonly signInUrl: string | undefined;
   readonly maxUploadBytes: number;
   readonly retryAfterSeconds: number;
+  readonly timeoutMs: number;
   readonly logger: Logger;
   storageOf(field: CompiledField): FileStorage;
 }
@@ -68,6 +76,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     signInUrl: options.signInUrl,
     maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
     logger: options.logger ?? consoleLogger,
     storageOf(field) {
       if (field.storage) return field.storage;
@@ -96,6 +105,12 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
       return [basePath, modelKey, fieldName, id, name].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/");
     },
   };
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value > 0)) throw new TypeError(`${name} must be a positive number, got ${value}`);
+  return value;
 }
 
 function normaliseBasePath(basePath: string): string {

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Condition, FieldOptions, FileKey, ModelSource } from "./types";
 import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
+import { relativeFolder, relativeSegments } from "../storage/safe-path";
 
 // Type-only markers: they carry a model's record and id types from `privateModel()`
 // to `fileUrl()`, conditions and hook listeners, and never exist at run time.
@@ -20,6 +21,11 @@ export interface CompiledField {
   readonly maxUploadBytes: number | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
+  /**
+   * Whether a stored path lies inside this field's folder (a static `uploadTo`):
+   * a record edited to point into another field's or model's folder is never served.
+   */
+  owns(stored: string): boolean;
   /** The name people see (URL segment, Content-Disposition): the kept original name, else the stored basename; null when the field is empty. */
   fileName(record: unknown): string | null;
 }
@@ -82,6 +88,8 @@ export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R,
 
 function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField {
   const uploadTo = declared.uploadTo ?? "";
+  // Checked once, here: a bad folder fails at start-up, not on the first upload.
+  const folder = typeof uploadTo === "string" ? relativeFolder(uploadTo) : [];
   const originalName = declared.originalName;
   const stringOrNull = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
   const storedPath = (record: unknown) => stringOrNull((record as Record<string, unknown>)[name]);
@@ -98,6 +106,15 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
     denial: declared.denial ?? "status",
     maxUploadBytes: declared.maxUploadBytes,
     storedPath,
+    owns(stored) {
+      let segments: string[];
+      try {
+        segments = relativeSegments(stored);
+      } catch {
+        return false;
+      }
+      return segments.length > folder.length && folder.every((segment, i) => segments[i] === segment);
+    },
     fileName(record) {
       const stored = storedPath(record);
       return stored === null ? null : (keptName(record) ?? path.posix.basename(stored));

@@ -30,7 +30,11 @@ export type FileKey<R> = {
 
 /** Per-field declaration: the counterpart of `PrivateFileField(upload_to=…, condition=…, attachment=…)`. */
 export interface FieldOptions<R> {
-  /** Folder, relative to the storage root, that uploads go to; or a function of the original name. */
+  /**
+   * Folder, relative to the storage root, that uploads go to; or a function of the
+   * original name. A string also confines downloads: a stored path outside this
+   * folder is never served (404). A function confines only to the storage root.
+   */
   uploadTo?: string | ((originalName: string) => string);
   /** Who may download. Default: any signed-in user. */
   condition?: Condition<R>;

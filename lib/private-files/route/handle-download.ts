@@ -1,6 +1,10 @@
 import type { Session } from "next-auth";
-import type { ResolvedConfig } from "../config/define";
-import { preDownload } from "../hooks/pre-download";
+import type { ResolvedConfig, ResolvedModel } from "../config/define";
+import type { CompiledField } from "../config/model";
+import { downloadDenied, type DenialReason } from "../hooks/download-denied";
+import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
+import { observeStream } from "../hooks/observe-stream";
+import { preDownload, type DownloadEvent } from "../hooks/pre-download";
 import {
   forbidden,
   internalError,
@@ -15,6 +19,7 @@ import type { OpenedFile } from "../storage/types";
 import { isGranted } from "./authorize";
 import { planFileResponse } from "./file-response";
 import { parseFilePath } from "./parse-path";
+import { TimeoutError, withTimeout } from "./with-timeout";
 
 /**
  * GET and HEAD of `/files/<model>/<field>/<id>/<filename>`: look up the declaration,
@@ -22,7 +27,7 @@ import { parseFilePath } from "./parse-path";
  * Every failure is answered here; nothing escapes to Next's error page.
  */
 export async function handleDownload(config: ResolvedConfig, request: Request): Promise<Response> {
-  const { logger } = config;
+  const { logger, timeoutMs } = config;
   const url = new URL(request.url);
   const parsed = parseFilePath(url.pathname, config.basePath);
   if (!parsed) return notFound();
@@ -36,7 +41,8 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   let session: Session | null;
   let record: unknown;
   try {
-    [session, record] = await Promise.all([config.getSession(request), model.load(id)]);
+    const lookup = Promise.all([config.getSession(request), model.load(id)]);
+    [session, record] = await withTimeout(lookup, timeoutMs, "record and session lookup");
   } catch (error) {
     logger.error("database or session store failed", { model: entry.key, error: String(error) });
     return unavailable(config.retryAfterSeconds);
@@ -46,21 +52,31 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   const stored = field.storedPath(record);
   const name = field.fileName(record);
   if (stored === null || name === null || parsed.filename !== name) return notFound();
+  if (!field.owns(stored)) {
+    logger.warn("refused a stored path outside the field's folder", { model: entry.key, field: field.name, path: stored });
+    return notFound();
+  }
+
+  const who = { model: entry.key, field: field.name, record, request, session, user: session?.user ?? null };
+  const deny = async (reason: DenialReason, response: Response) => {
+    await announceDenial(config, entry, { ...who, reason, status: response.status });
+    return response;
+  };
 
   let granted: boolean;
   try {
-    granted = await isGranted(field, request, session, record);
+    granted = await withTimeout(isGranted(field, request, session, record), timeoutMs, "condition");
   } catch (error) {
+    if (error instanceof TimeoutError) {
+      logger.error("condition timed out; access denied", { model: entry.key, field: field.name, error: error.message });
+      return deny("condition-timeout", unavailable(config.retryAfterSeconds));
+    }
     logger.error("condition threw; access denied", { model: entry.key, field: field.name, error: String(error) });
-    return internalError();
+    return deny("condition-error", internalError());
   }
   if (!granted) {
-    if (field.denial === "not-found") return notFound();
-    if (session?.user) return forbidden();
-    if (config.signInUrl && request.method === "GET" && isBrowserNavigation(request)) {
-      return redirectToSignIn(config.signInUrl, `${url.pathname}${url.search}`);
-    }
-    return unauthorized();
+    const reason = session?.user ? "forbidden" : "anonymous";
+    return deny(reason, refusal(config, field, reason, request, url));
   }
 
   let file: OpenedFile | null;
@@ -86,21 +102,50 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     return new Response(null, { status: plan.status, headers: plan.headers });
   }
 
+  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size };
+  const startedAt = new Date();
+  const finished = (outcome: DownloadOutcome, status: number, bytesSent: number) =>
+    announceFinished(config, entry, { ...event, outcome, status, bytesSent, startedAt, durationMs: Date.now() - startedAt.getTime() });
   try {
-    await preDownload.send(entry.model, {
-      model: entry.key,
-      field: field.name,
-      record,
-      request,
-      session,
-      user: session?.user ?? null,
-      range: plan.range,
-      size: file.size,
-    });
+    await withTimeout(preDownload.send(entry.model, event), timeoutMs, "preDownload listeners");
   } catch (error) {
     await file.close();
-    logger.error("preDownload listener threw; download aborted", { model: entry.key, field: field.name, error: String(error) });
-    return internalError();
+    const timedOut = error instanceof TimeoutError;
+    logger.error(`preDownload listener ${timedOut ? "timed out" : "threw"}; download aborted`, {
+      model: entry.key,
+      field: field.name,
+      error: timedOut ? error.message : String(error),
+    });
+    const response = timedOut ? unavailable(config.retryAfterSeconds) : internalError();
+    finished("failed", response.status, 0);
+    return response;
   }
-  return new Response(file.stream(plan.range ?? undefined), { status: plan.status, headers: plan.headers });
+  const body = observeStream(file.stream(plan.range ?? undefined), (outcome, bytes) => finished(outcome, plan.status, bytes));
+  return new Response(body, { status: plan.status, headers: plan.headers });
+}
+
+/** The answer to a request the condition refused. */
+function refusal(config: ResolvedConfig, field: CompiledField, reason: "anonymous" | "forbidden", request: Request, url: URL): Response {
+  if (field.denial === "not-found") return notFound();
+  if (reason === "forbidden") return forbidden();
+  if (config.signInUrl && request.method === "GET" && isBrowserNavigation(request)) {
+    return redirectToSignIn(config.signInUrl, `${url.pathname}${url.search}`);
+  }
+  return unauthorized();
+}
+
+/** Awaited before the refusal goes out, so an audit row exists when the client sees it; never changes the answer. */
+async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, event: Parameters<typeof downloadDenied.send>[1]): Promise<void> {
+  try {
+    await withTimeout(downloadDenied.send(entry.model, event), config.timeoutMs, "downloadDenied listeners");
+  } catch (error) {
+    config.logger.error("downloadDenied listener failed", { model: entry.key, field: event.field, error: String(error) });
+  }
+}
+
+/** In the background: the body has already ended. */
+function announceFinished(config: ResolvedConfig, entry: ResolvedModel, event: Parameters<typeof downloadFinished.send>[1]): void {
+  downloadFinished.send(entry.model, event).catch((error: unknown) => {
+    config.logger.error("downloadFinished listener failed", { model: entry.key, field: event.field, error: String(error) });
+  });
 }

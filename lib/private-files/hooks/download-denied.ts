@@ -1,0 +1,54 @@
+import type { Session } from "next-auth";
+import type { AnyPrivateModel, PrivateModel } from "../config/model";
+import type { SessionUser } from "../config/types";
+import { Signal } from "./signal";
+
+/**
+ * Why a download was refused:
+ * - `anonymous`: nobody is signed in and the condition needs a user;
+ * - `forbidden`: the condition returned false for the signed-in user;
+ * - `condition-error`: the condition threw (the route answers 500: fail closed);
+ * - `condition-timeout`: the condition did not answer in time (503).
+ */
+export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "condition-timeout";
+
+/** What a `downloadDenied` listener receives. */
+export interface DenialEvent<R> {
+  /** The model key, as in the URL. */
+  readonly model: string;
+  readonly field: string;
+  readonly record: R;
+  readonly request: Request;
+  readonly session: Session | null;
+  readonly user: SessionUser | null;
+  readonly reason: DenialReason;
+  /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 302 (sign-in redirect), 500 or 503. */
+  readonly status: number;
+}
+
+export type DenialListener<R> = (event: DenialEvent<R>) => unknown;
+
+interface DownloadDeniedSignal {
+  /** Listens to refused downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
+  connect<R>(listener: DenialListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect(listener: DenialListener<unknown>, options?: { sender?: undefined }): () => void;
+  disconnect<R>(listener: DenialListener<R>): boolean;
+  /** @internal Fired by the route, awaited before the refusal is sent. */
+  send(sender: AnyPrivateModel, event: DenialEvent<unknown>): Promise<void>;
+}
+
+const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
+
+/**
+ * Fires when the route refuses a request for an existing record's file (GET or
+ * HEAD), before the refusal is sent, with the reason. Listeners are awaited in
+ * order; one that throws is logged and the refusal stands. Requests that never
+ * reach a record (unknown model, bad id, no record) are 404s, not denials.
+ */
+export const downloadDenied: DownloadDeniedSignal = {
+  connect(listener: DenialListener<never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DenialListener<unknown>, options);
+  },
+  disconnect: (listener) => signal.disconnect(listener as DenialListener<unknown>),
+  send: (sender, event) => signal.send(sender, event),
+};

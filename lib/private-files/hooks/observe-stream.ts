@@ -1,0 +1,47 @@
+import type { DownloadOutcome } from "./download-finished";
+
+/**
+ * Passes a body through unchanged, counting its bytes, and reports once how it
+ * ended: the source ran out (completed), the consumer cancelled (aborted: the
+ * client went away), or the source errored (failed). Pull-based with no read-ahead,
+ * so backpressure reaches the file as before.
+ */
+export function observeStream(
+  source: ReadableStream<Uint8Array>,
+  onEnd: (outcome: DownloadOutcome, bytes: number) => void,
+): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  let bytes = 0;
+  let ended = false;
+  const end = (outcome: DownloadOutcome) => {
+    if (ended) return;
+    ended = true;
+    onEnd(outcome, bytes);
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (error) {
+          end("failed");
+          controller.error(error);
+          return;
+        }
+        if (chunk.done) {
+          end("completed");
+          controller.close();
+          return;
+        }
+        bytes += chunk.value.byteLength;
+        controller.enqueue(chunk.value);
+      },
+      async cancel(reason) {
+        end("aborted");
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
