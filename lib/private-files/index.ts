@@ -37,6 +37,9 @@ export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 
 export { storeUpload, deleteStoredFile, safeExtension, uploadName, MAX_NAME_LENGTH } from "./upload/store-upload";
 export type { StoredUpload, UploadStream } from "./upload/store-upload";
+export { UnsupportedFileTypeError } from "./upload/errors";
+export { KNOWN_FILE_TYPES, SNIFF_BYTES } from "./upload/file-types";
+export type { FileTypeRule } from "./upload/file-types";
 export { readMultipart, MultipartError } from "./upload/multipart";
 export type { MultipartOptions, MultipartResult } from "./upload/multipart";
 

@@ -13,6 +13,7 @@ describe("preDownload", () => {
     return {
       model,
       field: "file",
+      recordId: "1",
       record: { id: 1, file: "a.txt" },
       request: new Request("http://localhost/files/docs/file/1/a.txt"),
       session: null,

@@ -551,6 +551,7 @@ describe("preDownload", () => {
     const event = events[0]!;
     expect(event.model).toBe("docs");
     expect(event.field).toBe("file");
+    expect(event.recordId).toBe("1");
     expect(event.record).toBe(records.get(1));
     expect(event.request).toBe(req);
     expect(event.session).toBe(sessions.alice);

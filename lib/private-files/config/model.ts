@@ -3,6 +3,7 @@ import type { Condition, FieldOptions, FileKey, ModelSource } from "./types";
 import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
 import { relativeFolder, relativeSegments } from "../storage/safe-path";
+import { fileTypeRules, type FileTypeRule } from "../upload/file-types";
 
 // Type-only markers: they carry a model's record and id types from `privateModel()`
 // to `fileUrl()`, conditions and hook listeners, and never exist at run time.
@@ -19,6 +20,8 @@ export interface CompiledField {
   readonly uploadTo: (originalName: string) => string;
   readonly denial: "status" | "not-found";
   readonly maxUploadBytes: number | undefined;
+  /** The types uploads may have; undefined: any. */
+  readonly allowedTypes: readonly FileTypeRule[] | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
   /**
@@ -105,6 +108,7 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
     uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,
     denial: declared.denial ?? "status",
     maxUploadBytes: declared.maxUploadBytes,
+    allowedTypes: declared.allowedTypes && fileTypeRules(declared.allowedTypes),
     storedPath,
     owns(stored) {
       let segments: string[];

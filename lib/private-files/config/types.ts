@@ -1,6 +1,7 @@
 import type { Session } from "next-auth";
 import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
+import type { FileTypeRule } from "../upload/file-types";
 
 /** The signed-in user as next-auth describes it (augment `Session` to add `id`, roles…). */
 export type SessionUser = NonNullable<Session["user"]>;
@@ -54,6 +55,14 @@ export interface FieldOptions<R> {
   denial?: "status" | "not-found";
   /** Largest upload accepted for this field, in bytes. Default: the config's `maxUploadBytes`. */
   maxUploadBytes?: number;
+  /**
+   * The file types uploads may have, as MIME types the kit knows (`"application/pdf"`,
+   * `"image/png"`, `"text/plain"`… see KNOWN_FILE_TYPES) or your own FileTypeRule.
+   * An upload must carry one of their extensions and its leading bytes must fit
+   * that type; otherwise `storeUpload` throws UnsupportedFileTypeError (415) before
+   * anything is written. Default: any type.
+   */
+  allowedTypes?: readonly (string | FileTypeRule)[];
 }
 
 /** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */

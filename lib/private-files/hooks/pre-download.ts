@@ -9,6 +9,8 @@ export interface DownloadEvent<R> {
   /** The model key, as in the URL. */
   readonly model: string;
   readonly field: string;
+  /** The record's id as it appears in the URL. */
+  readonly recordId: string;
   readonly record: R;
   readonly request: Request;
   readonly session: Session | null;

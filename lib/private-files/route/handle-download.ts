@@ -57,7 +57,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     return notFound();
   }
 
-  const who = { model: entry.key, field: field.name, record, request, session, user: session?.user ?? null };
+  const who = { model: entry.key, field: field.name, recordId: model.id.format(id), record, request, session, user: session?.user ?? null };
   const deny = async (reason: DenialReason, response: Response) => {
     await announceDenial(config, entry, { ...who, reason, status: response.status });
     return response;

@@ -57,6 +57,7 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
   return new Promise<MultipartResult<T>>((resolve, reject) => {
     const fields = new Map<string, string>();
     let file: Promise<T> | undefined;
+    let fileStream: Readable | undefined;
     let settled = false;
     const fail = (error: unknown) => {
       if (settled) return;
@@ -64,6 +65,9 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
       source.unpipe(parser);
       source.destroy();
       parser.destroy();
+      // A client that goes away mid-upload: end the file part with the error, so the
+      // store stops waiting for bytes that will never come and removes its temp file.
+      fileStream?.destroy(error instanceof Error ? error : new Error(String(error)));
       reject(error);
     };
 
@@ -76,6 +80,7 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
         stream.resume();
         return;
       }
+      fileStream = stream;
       file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: info.filename ?? "" });
       // A failed store (too large, disk error) ends the whole read at once.
       file.catch((error: unknown) => {

@@ -3,6 +3,9 @@ import type { PrivateFiles } from "../config/define";
 import type { AnyPrivateModel, FieldOf } from "../config/model";
 import { displayName } from "../http/headers";
 import { UploadTooLargeError } from "../storage/errors";
+import { UnsupportedFileTypeError } from "./errors";
+import { SNIFF_BYTES, type FileTypeRule } from "./file-types";
+import { peek } from "./peek";
 
 /** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
 export interface UploadStream {
@@ -42,7 +45,9 @@ export function safeExtension(name: string): string {
  * Stores an upload for `model.field`: under the field's `uploadTo` folder, with a
  * generated unique name that keeps the extension, written to a temp file and renamed
  * into place. Past the size limit the write stops, the temp file is removed and an
- * `UploadTooLargeError` (status 413) is thrown.
+ * `UploadTooLargeError` (status 413) is thrown. A type the field does not allow
+ * (by extension, then by leading bytes) throws `UnsupportedFileTypeError` (415)
+ * before anything is written.
  */
 export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
   files: PrivateFiles<M>,
@@ -60,12 +65,35 @@ export async function storeUpload<M extends Record<string, AnyPrivateModel>, K e
     throw new UploadTooLargeError(maxBytes);
   }
   const originalName = uploadName(source.name);
-  const saved = await files.config.storageOf(found.field).save(source.stream, {
+  const extension = safeExtension(originalName);
+  const stream = found.field.allowedTypes ? await checkType(source.stream, extension, found.field.allowedTypes) : source.stream;
+  const saved = await files.config.storageOf(found.field).save(stream, {
     folder: found.field.uploadTo(originalName),
-    extension: safeExtension(originalName),
+    extension,
     maxBytes,
   });
   return { path: saved.path, originalName, size: saved.size };
+}
+
+/** The extension picks the type; the leading bytes must fit it. Returns the stream to store. */
+async function checkType(
+  source: ReadableStream<Uint8Array>,
+  extension: string,
+  allowed: readonly FileTypeRule[],
+): Promise<ReadableStream<Uint8Array>> {
+  const types = allowed.map((rule) => rule.type);
+  const rule = allowed.find((candidate) => candidate.extensions.includes(extension));
+  if (!rule) {
+    await source.cancel().catch(() => undefined);
+    const named = extension === "" ? "a file without an extension" : `a ${extension} file`;
+    throw new UnsupportedFileTypeError(`${named} is not accepted here; accepted: ${types.join(", ")}`, types);
+  }
+  const { head, stream } = await peek(source, SNIFF_BYTES);
+  if (!rule.matches(head)) {
+    await stream.cancel().catch(() => undefined);
+    throw new UnsupportedFileTypeError(`the file's content is not ${rule.type}, as its ${extension} extension says`, types);
+  }
+  return stream;
 }
 
 /** Removes a stored file of `model.field` (after a failed database write, or when a record is deleted). */
