@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/current-user";
 import { listFilesFor } from "@/lib/files/list-files";
+import { privateFiles } from "@/lib/files/private-files";
 import { FileTable } from "./_components/file-table";
 import { UploadForm } from "./_components/upload-form";
 
@@ -10,11 +11,13 @@ export default async function HomePage() {
   const user = await currentUser();
   if (!user) redirect("/signin?callbackUrl=%2F");
   const files = await listFilesFor(user.id);
+  // The file picker offers what the server accepts; the server checks again.
+  const accept = privateFiles.field("FileSubmission", "file")?.field.allowedTypes?.flatMap((rule) => rule.extensions).join(",");
 
   return (
     <>
       <h1>My files</h1>
-      <UploadForm />
+      <UploadForm accept={accept} />
       <h2>Files you can download</h2>
       {files.length === 0 ? <p>You have no files yet. Upload one above.</p> : <FileTable files={files} />}
     </>

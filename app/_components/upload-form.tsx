@@ -16,7 +16,7 @@ async function errorMessage(response: Response): Promise<string> {
   return `The upload failed (HTTP ${response.status}).`;
 }
 
-export function UploadForm() {
+export function UploadForm({ accept }: { accept?: string }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [uploading, setUploading] = useState(false);
@@ -50,7 +50,7 @@ export function UploadForm() {
       <h2 id="upload-heading">Upload a file</h2>
       <div className="field">
         <label htmlFor="upload-file">File</label>
-        <input id="upload-file" name="file" type="file" required />
+        <input id="upload-file" name="file" type="file" accept={accept} required />
       </div>
       <div className="field">
         <label htmlFor="upload-description">

@@ -13,6 +13,13 @@ export class SubmissionError extends Error {
   }
 }
 
+/** The file was stored but its record could not be written (the database failed); the file was removed again. */
+export class SubmissionNotSavedError extends Error {
+  constructor(cause: unknown) {
+    super("the submission could not be saved", { cause });
+  }
+}
+
 const MAX_DESCRIPTION = 200;
 
 /**
@@ -39,6 +46,6 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     return submissionItem(record);
   } catch (error) {
     await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
-    throw error;
+    throw new SubmissionNotSavedError(error);
   }
 }

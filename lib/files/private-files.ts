@@ -8,6 +8,7 @@ import {
   type Condition,
 } from "@/lib/private-files";
 import { authOptions } from "../auth/options";
+import { connectAuditTrail } from "./audit-trail";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
 
@@ -15,12 +16,35 @@ import type { FileSubmission } from "../db/generated/client";
 const isOwner: Condition<FileSubmission> = (request, instance) =>
   request.user !== null && String(instance.ownerId) === request.user.id;
 
+/** What people may hand in: documents, spreadsheets, images, archives, audio and video. */
+const SUBMISSION_TYPES = [
+  "application/pdf",
+  "text/plain",
+  "text/csv",
+  "text/markdown",
+  "application/json",
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/zip",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  "application/vnd.oasis.opendocument.text",
+  "application/vnd.oasis.opendocument.spreadsheet",
+  "video/mp4",
+  "video/webm",
+  "audio/mpeg",
+  "audio/wav",
+];
+
 /** FileSubmission.file: only its owner may download it, as an attachment. */
 export const fileSubmissions = privateModel({
   id: intId,
   load: (id) => prisma.fileSubmission.findUnique({ where: { id } }),
 }).fields({
-  file: { uploadTo: "submissions", condition: isOwner, originalName: "fileName" },
+  file: { uploadTo: "submissions", condition: isOwner, originalName: "fileName", allowedTypes: SUBMISSION_TYPES },
 });
 
 /** CountedDownload.file: any signed-in user; every download is counted below. */
@@ -48,7 +72,10 @@ export const privateFiles = definePrivateFiles({
   getSession: nextAuthSession(authOptions),
   signInUrl: "/signin",
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
+  timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
 });
+
+connectAuditTrail();
 
 export const fileUrl = privateFiles.fileUrl;
 

@@ -32,6 +32,9 @@ function upload(jar: CookieJar, file: Blob, name: string, description = "uploade
   return fetch(`${baseUrl()}/api/files`, { method: "POST", body: form, headers: { Cookie: jar.header } });
 }
 
+/** Bytes that pass the demo's type check for a .pdf: the PDF signature, then noise. */
+const pdf = (size: number) => new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(size - 9)]));
+
 async function storedFiles(folder: string): Promise<string[]> {
   return fs.readdir(path.join(storageRoot(), folder)).catch(() => []);
 }
@@ -58,7 +61,7 @@ describe("GET /api/files", () => {
 
 describe("POST /api/files", () => {
   it("stores a multipart upload for the signed-in user: 201, then it downloads with its name", async () => {
-    const data = randomData(300_000);
+    const data = pdf(300_000);
     const name = "Résumé – été 😀.pdf";
     const response = await upload(alice, new Blob([data]), name, "my résumé");
     expect(response.status).toBe(201);
@@ -75,18 +78,18 @@ describe("POST /api/files", () => {
 
   it("keeps only a safe generated name on disk", async () => {
     const before = new Set(await storedFiles("submissions"));
-    const response = await upload(alice, new Blob(["x"]), "../../evil\r\n.HTML");
+    const response = await upload(alice, new Blob(["x"]), "../../evil\r\n.TXT");
     expect(response.status).toBe(201);
     const added = (await storedFiles("submissions")).filter((f) => !before.has(f));
     expect(added).toHaveLength(1);
-    expect(added[0]).toMatch(/^[0-9a-f-]{36}\.html$/);
+    expect(added[0]).toMatch(/^[0-9a-f-]{36}\.txt$/);
     const item = (await response.json()) as Item;
     expect(item.filename).not.toMatch(/[\r\n/\\]/);
   });
 
   it("refuses an upload over the limit with 413, leaving nothing on disk or in the database", async () => {
     const before = { files: await storedFiles("submissions"), rows: count("FileSubmission") };
-    const response = await upload(alice, new Blob([randomData(maxUploadBytes() + 1024)]), "too-big.bin");
+    const response = await upload(alice, new Blob([pdf(maxUploadBytes() + 1024)]), "too-big.pdf");
     expect(response.status).toBe(413);
     expect(await storedFiles("submissions")).toEqual(before.files);
     expect(count("FileSubmission")).toBe(before.rows);

@@ -1,10 +1,10 @@
-import { MultipartError, UploadTooLargeError } from "@/lib/private-files";
+import { MultipartError, UnsupportedFileTypeError, UploadTooLargeError } from "@/lib/private-files";
 import { currentUser } from "@/lib/auth/current-user";
-import { createSubmission, SubmissionError } from "@/lib/files/create-submission";
+import { createSubmission, SubmissionError, SubmissionNotSavedError } from "@/lib/files/create-submission";
 import { listFilesFor } from "@/lib/files/list-files";
 
-const json = (status: number, body: unknown) =>
-  Response.json(body, { status, headers: { "Cache-Control": "private, no-store" } });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { "Cache-Control": "private, no-store", ...headers } });
 
 /** The files the signed-in user may download. */
 export async function GET(): Promise<Response> {
@@ -23,8 +23,15 @@ export async function POST(request: Request): Promise<Response> {
     if (error instanceof UploadTooLargeError) {
       return json(413, { error: `the file is larger than ${error.maxBytes} bytes` });
     }
+    if (error instanceof UnsupportedFileTypeError) {
+      return json(415, { error: error.message, accepted: error.allowed });
+    }
     if (error instanceof MultipartError || error instanceof SubmissionError) {
       return json(error.status, { error: error.message });
+    }
+    if (error instanceof SubmissionNotSavedError) {
+      console.error("[demo] upload not saved: the database failed", error.cause);
+      return json(503, { error: "the upload could not be saved; try again shortly" }, { "Retry-After": "5" });
     }
     console.error("[demo] upload failed", error);
     return json(500, { error: "the upload failed" });

@@ -57,11 +57,54 @@ export function downloadsOf(id: number): number {
   return row.downloads;
 }
 
-export function count(table: "FileSubmission" | "CountedDownload" | "SharedImage"): number {
+export function count(table: "FileSubmission" | "CountedDownload" | "SharedImage" | "DownloadEvent"): number {
   return (database().prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 /** Removes a fixture row, so no later test sees a record whose file is gone. */
 export function deleteRow(table: "FileSubmission" | "CountedDownload" | "SharedImage", id: number): void {
   database().prepare(`DELETE FROM ${table} WHERE id = ?`).run(id);
+}
+
+/**
+ * Takes SQLite's exclusive lock from this process, as a long migration or a stuck
+ * writer would: the server can neither read nor write until `release()`.
+ */
+export function lockDatabase(): { release(): void } {
+  const holder = new Database(databasePath(), { timeout: 10_000 });
+  holder.exec("BEGIN EXCLUSIVE");
+  return {
+    release() {
+      holder.exec("ROLLBACK");
+      holder.close();
+    },
+  };
+}
+
+/** Runs SQL in the server's database (triggers that inject faults, say). */
+export function execute(sql: string): void {
+  database().exec(sql);
+}
+
+export interface AuditRow {
+  userId: number | null;
+  userEmail: string | null;
+  model: string;
+  field: string;
+  recordId: string;
+  method: string;
+  outcome: string;
+  reason: string | null;
+  status: number;
+  bytesSent: number;
+  rangeStart: number | null;
+}
+
+/** The audit trail of one record, oldest first. */
+export function auditOf(model: string, recordId: number): AuditRow[] {
+  return database()
+    .prepare(
+      "SELECT userId, userEmail, model, field, recordId, method, outcome, reason, status, bytesSent, rangeStart FROM DownloadEvent WHERE model = ? AND recordId = ? ORDER BY id",
+    )
+    .all(model, String(recordId)) as AuditRow[];
 }

@@ -77,5 +77,7 @@ export function serverEnv(port: number, databasePath: string, storageRoot: strin
     PRIVATE_FILES_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
     NEXTAUTH_SECRET: "integration-test-secret",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    // A test that locks the database sees the server give up after this long.
+    SQLITE_BUSY_TIMEOUT_MS: "1500",
   };
 }

@@ -1,0 +1,71 @@
+import http from "node:http";
+import { beforeAll, describe, expect, it } from "vitest";
+import { baseUrl } from "./support/context";
+import { auditOf, deleteRow, insertSubmission, randomData, userId, writeStored } from "./support/fixtures";
+import { eventually } from "./support/process";
+import { get, signIn, type CookieJar } from "./support/session";
+
+// The demo's audit trail through `next start`: every refusal and every finished
+// download of a record becomes a DownloadEvent row (who, what, status, bytes).
+
+let alice: CookieJar;
+let bob: CookieJar;
+beforeAll(async () => {
+  [alice, bob] = await Promise.all([signIn("alice@example.com"), signIn("bob@example.com")]);
+});
+
+async function fixture(size: number): Promise<{ id: number; url: string; cleanup(): void }> {
+  const stored = await writeStored(`submissions/audit-${size}-${Date.now()}.bin`, randomData(size));
+  const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "audited.bin", fileSize: size });
+  return { id, url: `/files/FileSubmission/file/${id}/audited.bin`, cleanup: () => deleteRow("FileSubmission", id) };
+}
+
+describe("DownloadEvent rows", () => {
+  it("record refusals with their reason, and completed downloads with their bytes", async () => {
+    const file = await fixture(100_000);
+    try {
+      expect((await get(file.url)).status).toBe(401);
+      expect((await get(file.url, { jar: bob })).status).toBe(403);
+      expect((await get(file.url, { jar: bob, method: "HEAD" })).status).toBe(403);
+      const whole = await get(file.url, { jar: alice });
+      expect((await whole.arrayBuffer()).byteLength).toBe(100_000);
+      const part = await get(file.url, { jar: alice, headers: { Range: "bytes=1000-1999" } });
+      expect((await part.arrayBuffer()).byteLength).toBe(1000);
+      // Headers only, no file bytes: not downloads, so not in the trail.
+      expect((await get(file.url, { jar: alice, method: "HEAD" })).status).toBe(200);
+
+      expect(await eventually(() => auditOf("FileSubmission", file.id).length === 5)).toBe(true);
+      const [anonymous, forbidden, forbiddenHead, completed, ranged] = auditOf("FileSubmission", file.id);
+      expect(anonymous).toMatchObject({ outcome: "denied", reason: "anonymous", status: 401, userId: null, method: "GET", bytesSent: 0 });
+      expect(forbidden).toMatchObject({ outcome: "denied", reason: "forbidden", status: 403, userId: userId("bob@example.com"), userEmail: "bob@example.com" });
+      expect(forbiddenHead).toMatchObject({ outcome: "denied", reason: "forbidden", method: "HEAD" });
+      expect(completed).toMatchObject({ outcome: "completed", status: 200, bytesSent: 100_000, rangeStart: null, userId: userId("alice@example.com") });
+      expect(ranged).toMatchObject({ outcome: "completed", status: 206, bytesSent: 1000, rangeStart: 1000 });
+    } finally {
+      file.cleanup();
+    }
+  });
+
+  it("record a download the client abandoned, with the bytes sent before it left", async () => {
+    const size = 64 * 1024 * 1024;
+    const file = await fixture(size);
+    try {
+      await new Promise<void>((resolve) => {
+        const request = http.get(`${baseUrl()}${file.url}`, { headers: { Cookie: alice.header }, agent: false }, (response) => {
+          response.once("data", () => {
+            request.destroy();
+            resolve();
+          });
+        });
+        request.on("error", () => undefined);
+      });
+      expect(await eventually(() => auditOf("FileSubmission", file.id).length === 1)).toBe(true);
+      const [row] = auditOf("FileSubmission", file.id);
+      expect(row).toMatchObject({ outcome: "aborted", status: 200 });
+      expect(row!.bytesSent).toBeGreaterThan(0);
+      expect(row!.bytesSent).toBeLessThan(size);
+    } finally {
+      file.cleanup();
+    }
+  });
+});

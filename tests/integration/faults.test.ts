@@ -1,0 +1,204 @@
+import { readdirSync, readlinkSync } from "node:fs";
+import fs from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { baseUrl, serverPid, storageRoot } from "./support/context";
+import {
+  auditOf,
+  deleteRow,
+  execute,
+  insertCounted,
+  insertSubmission,
+  lockDatabase,
+  randomData,
+  sha256,
+  writeStored,
+} from "./support/fixtures";
+import { eventually, processTree, treeRss } from "./support/process";
+import { get, signIn, type CookieJar } from "./support/session";
+
+// Faults through `next start`: the database locked away, a file that vanishes or
+// shrinks under a download, a preDownload listener that fails, and a thousand
+// clients that hang up mid-download.
+
+let alice: CookieJar;
+let fileId: number;
+const FILE = randomData(64 * 1024);
+const cleanups: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  alice = await signIn("alice@example.com");
+  const stored = await writeStored("submissions/faults-report.bin", FILE);
+  fileId = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "report.bin", fileSize: FILE.length });
+  cleanups.push(() => deleteRow("FileSubmission", fileId));
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const url = () => `/files/FileSubmission/file/${fileId}/report.bin`;
+const alive = () => processTree(serverPid()).length > 0 && treeRss(serverPid()) > 0;
+
+describe("the database is unreachable", () => {
+  it("answers 503 with Retry-After and a generic body, stays up, and recovers when the database returns", async () => {
+    const lock = lockDatabase();
+    let during: Response[];
+    try {
+      during = await Promise.all([get(url(), { jar: alice }), get(url(), { jar: alice, method: "HEAD" })]);
+    } finally {
+      lock.release();
+    }
+    for (const response of during) {
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(response.headers.get("content-range")).toBeNull();
+      expect(response.headers.get("etag")).toBeNull();
+    }
+    const text = await during[0]!.text();
+    expect(text).toBe("Service Unavailable\n");
+    expect(alive()).toBe(true);
+
+    const after = await get(url(), { jar: alice });
+    expect(after.status).toBe(200);
+    expect(sha256(new Uint8Array(await after.arrayBuffer()))).toBe(sha256(FILE));
+  });
+});
+
+describe("storage faults", () => {
+  it("a file deleted after its record was written is a clean 404", async () => {
+    const stored = await writeStored("submissions/vanishing.bin", randomData(1000));
+    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "vanishing.bin", fileSize: 1000 });
+    cleanups.push(() => deleteRow("FileSubmission", id));
+    expect((await get(`/files/FileSubmission/file/${id}/vanishing.bin`, { jar: alice, method: "HEAD" })).status).toBe(200);
+    await fs.rm(path.join(storageRoot(), stored));
+    const response = await get(`/files/FileSubmission/file/${id}/vanishing.bin`, { jar: alice });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe("Not Found\n");
+  });
+
+  it("a file that shrinks mid-download cuts the connection: the client never sees a complete answer", async () => {
+    const size = 32 * 1024 * 1024;
+    const stored = await writeStored("submissions/shrinking.bin", randomData(size));
+    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "shrinking.bin", fileSize: size });
+    cleanups.push(() => deleteRow("FileSubmission", id));
+
+    const result = await new Promise<{ received: number; length: number; complete: boolean; error: string | null }>((resolve) => {
+      const request = http.get(`${baseUrl()}/files/FileSubmission/file/${id}/shrinking.bin`, { headers: { Cookie: alice.header } }, (response) => {
+        let received = 0;
+        let truncated = false;
+        const done = (error: string | null) => resolve({ received, length: Number(response.headers["content-length"]), complete: response.complete, error });
+        response.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (!truncated) {
+            truncated = true;
+            response.pause();
+            void fs.truncate(path.join(storageRoot(), stored), 1024 * 1024).then(() => response.resume());
+          }
+        });
+        response.on("end", () => done(null));
+        response.on("error", (error) => done(error.message));
+        response.on("aborted", () => done("aborted"));
+      });
+      request.on("error", () => undefined);
+    });
+    expect(result.length).toBe(size);
+    expect(result.received).toBeLessThan(size);
+    expect(result.complete).toBe(false);
+    expect(result.error).not.toBeNull();
+    expect(alive()).toBe(true);
+    expect((await get(url(), { jar: alice, method: "HEAD" })).status).toBe(200);
+  });
+});
+
+describe("a preDownload listener that throws", () => {
+  it("answers 500 with a generic body and no file bytes, and the trail records the failure", async () => {
+    const stored = await writeStored("downloadables/exploding.csv", randomData(5000));
+    const id = insertCounted({ file: stored, fileName: "exploding.csv", fileSize: 5000, description: "explodes when counted" });
+    cleanups.push(() => deleteRow("CountedDownload", id));
+    // The demo's counter listener updates this row; the trigger makes that update fail.
+    execute(`CREATE TRIGGER fail_counting BEFORE UPDATE ON CountedDownload WHEN OLD.id = ${id} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    cleanups.push(() => execute("DROP TRIGGER IF EXISTS fail_counting"));
+
+    const response = await get(`/files/CountedDownload/file/${id}/exploding.csv`, { jar: alice });
+    expect(response.status).toBe(500);
+    expect(response.headers.get("content-length")).not.toBe("5000");
+    expect(await response.text()).toBe("Internal Server Error\n");
+    expect(await eventually(() => auditOf("CountedDownload", id).length === 1)).toBe(true);
+    expect(auditOf("CountedDownload", id)[0]).toMatchObject({ outcome: "failed", status: 500, bytesSent: 0 });
+  });
+});
+
+describe("1,000 downloads aborted by the client mid-stream", () => {
+  /** Every descriptor of the server tree, and those that point at `file`. */
+  function descriptors(file: string): { total: number; onFile: number } {
+    let total = 0;
+    let onFile = 0;
+    for (const pid of processTree(serverPid())) {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        total++;
+        try {
+          if (readlinkSync(`/proc/${pid}/fd/${fd}`) === file) onFile++;
+        } catch {
+          // closed while we looked
+        }
+      }
+    }
+    return { total, onFile };
+  }
+
+  /** Starts a download, takes its first bytes, hangs up. */
+  const abortOne = (target: string) =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.get(`${baseUrl()}${target}`, { headers: { Cookie: alice.header }, agent: false }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`status ${response.statusCode}`));
+        response.once("data", () => {
+          request.destroy();
+          resolve();
+        });
+      });
+      request.on("error", () => undefined);
+    });
+
+  async function abortMany(target: string, total: number, concurrency = 25): Promise<void> {
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (started < total) {
+          started++;
+          await abortOne(target);
+        }
+      }),
+    );
+  }
+
+  it("leaves the server's descriptors and memory at their baseline", async () => {
+    const size = 64 * 1024 * 1024;
+    const stored = await writeStored("submissions/aborted-many.bin", randomData(size));
+    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "aborted-many.bin", fileSize: size });
+    cleanups.push(() => deleteRow("FileSubmission", id));
+    const target = `/files/FileSubmission/file/${id}/aborted-many.bin`;
+    const file = path.join(storageRoot(), stored);
+
+    // Warm up (JIT, buffer pools, audit statements), then take the baseline once idle.
+    await abortMany(target, 100);
+    await eventually(() => descriptors(file).onFile === 0);
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = { fds: descriptors(file).total, rss: treeRss(serverPid()) };
+
+    await abortMany(target, 1000);
+
+    const settled = await eventually(() => {
+      const now = descriptors(file);
+      return now.onFile === 0 && now.total <= baseline.fds;
+    }, 20_000);
+    const after = { ...descriptors(file), rss: treeRss(serverPid()) };
+    console.log(
+      `1,000 aborted downloads: descriptors ${baseline.fds} -> ${after.total} (on the file: ${after.onFile}), RSS ${(baseline.rss / 2 ** 20).toFixed(0)} -> ${(after.rss / 2 ** 20).toFixed(0)} MiB`,
+    );
+    expect(settled, `descriptors ${baseline.fds} -> ${after.total}, ${after.onFile} on the file`).toBe(true);
+    expect(after.rss - baseline.rss).toBeLessThan(48 * 1024 * 1024);
+    expect(alive()).toBe(true);
+  });
+});
