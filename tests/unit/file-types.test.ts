@@ -159,7 +159,7 @@ describe("a client that goes away mid-upload", () => {
     expect(error).toBeInstanceOf(Error);
     if (how === "end") expect(error).toBeInstanceOf(MultipartError);
     // The store's own cleanup runs as the part errors; give it a moment.
-    for (let i = 0; i < 50 && (await filesOnDisk()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && (await filesOnDisk()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await filesOnDisk()).toEqual([]);
   });
 });
