@@ -181,24 +181,27 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
     const target = `/files/FileSubmission/file/${id}/aborted-many.bin`;
     const file = path.join(storageRoot(), stored);
 
-    // Warm up (JIT, buffer pools, audit statements), then take the baseline once idle.
-    await abortMany(target, 100);
+    // Warm up to the steady state (JIT, buffer pools, a grown V8 heap: measured here,
+    // RSS rises ~20 MiB over the first few hundred requests and then stays flat), then
+    // take the baseline once idle.
+    await abortMany(target, 500);
     await eventually(() => descriptors(file).onFile === 0);
     await new Promise((r) => setTimeout(r, 1000));
     const baseline = { fds: descriptors(file).total, rss: treeRss(serverPid()) };
 
     await abortMany(target, 1000);
 
+    const MEMORY_SLACK = 48 * 1024 * 1024;
     const settled = await eventually(() => {
       const now = descriptors(file);
-      return now.onFile === 0 && now.total <= baseline.fds;
+      return now.onFile === 0 && now.total <= baseline.fds && treeRss(serverPid()) - baseline.rss < MEMORY_SLACK;
     }, 20_000);
     const after = { ...descriptors(file), rss: treeRss(serverPid()) };
     console.log(
       `1,000 aborted downloads: descriptors ${baseline.fds} -> ${after.total} (on the file: ${after.onFile}), RSS ${(baseline.rss / 2 ** 20).toFixed(0)} -> ${(after.rss / 2 ** 20).toFixed(0)} MiB`,
     );
     expect(settled, `descriptors ${baseline.fds} -> ${after.total}, ${after.onFile} on the file`).toBe(true);
-    expect(after.rss - baseline.rss).toBeLessThan(48 * 1024 * 1024);
+    expect(after.rss - baseline.rss).toBeLessThan(MEMORY_SLACK);
     expect(alive()).toBe(true);
   });
 });
