@@ -167,6 +167,19 @@ function specs(size: number): fc.Arbitrary<string> {
   );
 }
 
+/** Specs that all hold byte `pivot` (0 <= pivot < size), so any number of them coalesces into one range. */
+function covering(size: number): fc.Arbitrary<string> {
+  return fc.integer({ min: 0, max: Math.max(0, size - 1) }).chain((pivot) => {
+    const start = fc.integer({ min: 0, max: pivot });
+    const end = fc.oneof(fc.integer({ min: pivot, max: Math.max(pivot, Math.min(size - 1, pivot + 10)) }), fc.integer({ min: pivot, max: Number.MAX_SAFE_INTEGER }));
+    return fc.oneof(
+      fc.tuple(start, end).map(([first, last]) => `${first}-${last}`),
+      start.map((first) => `${first}-`),
+      fc.integer({ min: size - pivot, max: size + 10 }).map((suffix) => `-${suffix}`),
+    );
+  });
+}
+
 const separators = fc.constantFrom(",", ",", ",", ", ", " ,", " , ", ",\t");
 const units = fc.constantFrom("bytes=", "bytes=", "bytes=", "Bytes=", "BYTES=", "bYtEs=");
 const pads = fc.constantFrom("", "", "", " ", "\t", "  ");
@@ -179,7 +192,10 @@ const structured = sizes.chain((size) =>
       units,
       fc.oneof(
         { weight: 12, arbitrary: fc.array(specs(size), { minLength: 1, maxLength: 6 }) },
+        { weight: 2, arbitrary: fc.array(covering(size), { minLength: 1, maxLength: 6 }) },
         { weight: 1, arbitrary: fc.array(specs(size), { minLength: MAX_RANGES - 2, maxLength: MAX_RANGES + 2 }) },
+        // Around the MAX_RANGES limit with ranges that coalesce into one: 206 just below it, 200 above.
+        { weight: 1, arbitrary: fc.array(covering(size), { minLength: MAX_RANGES - 2, maxLength: MAX_RANGES + 2 }) },
       ),
       separators,
       pads,
@@ -196,18 +212,28 @@ const RANGE_PIECES = [
   "abc", "ſ", "\u212a", "\uff19", "\u0663", "9007199254740993", "9007199254740992", "18446744073709551616",
 ];
 
-const noisy = fc.tuple(
-  sizes,
-  fc.oneof(
-    {
-      weight: 4,
-      arbitrary: fc
-        .tuple(fc.boolean(), fc.array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...RANGE_PIECES) }, { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 2 }) }), { maxLength: 12 }))
-        .map(([withUnit, pieces]) => (withUnit ? "bytes=" : "") + pieces.join("")),
-    },
-    { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 30 }) },
-  ),
+const noisePiece = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...RANGE_PIECES) }, { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 2 }) });
+
+/** A well-formed header with one or two pieces of noise dropped in anywhere: mostly near misses. */
+const nearMiss = fc.tuple(structured, fc.array(fc.tuple(fc.nat(), noisePiece), { minLength: 1, maxLength: 2 })).map(([{ size, header }, insertions]) => {
+  let text = header;
+  for (const [at, piece] of insertions) {
+    const index = at % (text.length + 1);
+    text = text.slice(0, index) + piece + text.slice(index);
+  }
+  return [size, text] as [number, string];
+});
+
+/** Headers built from noise pieces (often after a right unit), or any string at all. */
+const rawNoise = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.tuple(fc.boolean(), fc.array(noisePiece, { maxLength: 12 })).map(([withUnit, pieces]) => (withUnit ? "bytes=" : "") + pieces.join("")),
+  },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 30 }) },
 );
+
+const noisy = fc.oneof({ weight: 3, arbitrary: nearMiss }, { weight: 2, arbitrary: fc.tuple(sizes, rawNoise) });
 
 // ---------------------------------------------------------------------------
 // Properties
