@@ -36,8 +36,9 @@ export function decideRange(header: string | null, size: number): RangeDecision 
 
 /**
  * Checks the header's syntax and rewrites what range-parser gets wrong, in one pass:
- * a malformed set (`bytes=abc`, which range-parser calls unsatisfiable) or more than
- * MAX_RANGES ranges gives undefined (ignore the header); a suffix longer than the
+ * a malformed set (`bytes=abc`, which range-parser calls unsatisfiable), an invalid
+ * range (`bytes=5-1`, last before first) or more than MAX_RANGES ranges gives
+ * undefined (ignore the header); a suffix longer than the
  * file (`bytes=-500` of 100 bytes) becomes `0-`, the whole file (RFC 9110 §14.1.3),
  * where range-parser would drop it and answer 416.
  */
@@ -50,7 +51,10 @@ function normaliseHeader(header: string, size: number): string | undefined {
   for (const spec of specs) {
     const parts = RANGE_SPEC.exec(spec);
     if (!parts) return undefined;
-    const suffix = parts[3];
+    const [, first, last, suffix] = parts;
+    // `5-1` is invalid (RFC 9110 §14.1.1), not unsatisfiable: range-parser would skip it and
+    // answer 416, or serve the other ranges. BigInt: digits past 2^53 must not round equal.
+    if (first !== undefined && last && BigInt(last) < BigInt(first)) return undefined;
     normalised.push(suffix !== undefined && Number(suffix) > size ? "0-" : spec.trim());
   }
   return `bytes=${normalised.join(",")}`;
