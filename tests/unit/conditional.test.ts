@@ -101,4 +101,13 @@ describe("ifRangeAllows", () => {
   it("refuses garbage", () => {
     expect(ifRangeAllows(h({ "If-Range": "garbage" }), file)).toBe(false);
   });
+
+  it.each([
+    ["ISO 8601", "2024-03-05T10:20:30Z"],
+    ["no weekday", "05 Mar 2024 10:20:30 GMT"],
+    ["JavaScript's toString", "Tue Mar 05 2024 10:20:30 GMT+0000 (Coordinated Universal Time)"],
+  ])("refuses the right instant written in another format (%s): only the exact Last-Modified value names the version", (_format, value) => {
+    expect(Date.parse(value)).toBe(lastModified.getTime()); // the same instant, so only the format differs
+    expect(ifRangeAllows(h({ "If-Range": value }), file)).toBe(false);
+  });
 });

@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -92,6 +94,23 @@ describe("open", () => {
     const second = (await storage.open("e.txt"))!;
     await second.close();
     expect(second.etag).not.toBe(first.etag);
+  });
+
+  it("returns null at once for a FIFO, instead of waiting for a writer", async () => {
+    const fifo = path.join(root, "pipe.bin");
+    execFileSync("mkfifo", [fifo]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), 2000);
+    });
+    try {
+      expect(await Promise.race([storage.open("pipe.bin"), timeout])).toBeNull();
+    } finally {
+      clearTimeout(timer);
+      // If open() is stuck in the FIFO, a writer releases it (and its libuv thread).
+      const writer = await fs.open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => undefined);
+      await writer?.close();
+    }
   });
 
   it("serves a symlink that stays inside the root", async () => {

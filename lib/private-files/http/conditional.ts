@@ -39,13 +39,14 @@ export function isNotModified(headers: Headers, validators: Validators): boolean
 
 /**
  * True when a `Range` may be honoured: no `If-Range`, or one that names this exact
- * version (strong ETag comparison, or the exact Last-Modified date). Otherwise the
- * client's partial copy is stale and it gets the whole file.
+ * version (strong ETag comparison, or exactly the `Last-Modified` value we send,
+ * RFC 9110 §13.1.5). Otherwise (another version, or a value that is neither, such
+ * as a date in another format) the client's partial copy may be stale and it gets
+ * the whole file.
  */
 export function ifRangeAllows(headers: Headers, validators: Validators): boolean {
   const ifRange = headers.get("if-range")?.trim();
   if (ifRange === undefined || ifRange === "") return true;
   if (ifRange.startsWith('"') || ifRange.startsWith("W/")) return ifRange === validators.etag;
-  const date = parseHttpDate(ifRange);
-  return date !== undefined && date === seconds(validators.lastModified);
+  return ifRange === validators.lastModified.toUTCString();
 }

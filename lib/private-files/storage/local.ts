@@ -57,7 +57,10 @@ class LocalStorage implements FileStorage {
 
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+      // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a
+      // writer forever, holding a libuv thread; it is refused below as not a regular file.
+      // Reads of regular files ignore the flag.
+      handle = await fs.open(real, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;

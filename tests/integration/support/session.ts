@@ -20,6 +20,10 @@ export class CookieJar {
   has(name: string): boolean {
     return this.#cookies.has(name);
   }
+
+  value(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
 }
 
 /**
