@@ -5,7 +5,7 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storageRoot } from "./support/context";
-import { deleteRow, insertSubmission, randomData, userId, writeStored } from "./support/fixtures";
+import { database, deleteRow, insertSubmission, randomData, userId, writeStored } from "./support/fixtures";
 import { rawRequest, type RawResponse } from "./support/raw-http";
 import { signIn } from "./support/session";
 
@@ -330,6 +330,11 @@ describe("URLs: afterwards", () => {
 
 // --- 2. stored paths pointing outside the storage root --------------------------
 
+/** The stored path of the seeded record of another model. */
+function seededPath(table: "CountedDownload" | "SharedImage", column: "file" | "image"): string {
+  return (database().prepare(`SELECT ${column} AS path FROM ${table} ORDER BY id LIMIT 1`).get() as { path: string }).path;
+}
+
 describe("stored paths in the database", () => {
   const hostile = (...parts: string[]) => path.join(storageRoot(), HOSTILE_DIR, ...parts);
   const storedIds = new Map<string, number>();
@@ -374,6 +379,10 @@ describe("stored paths in the database", () => {
     },
     { input: "a dangling symlink", stored: () => link(hostile("nothing-here.txt"), "dangling.txt") },
     { input: "a directory (submissions)", stored: () => "submissions" },
+    // Real files of other models: servable through their own model, never through this field.
+    { input: "another model's real file (CountedDownload's downloadables/…)", stored: () => seededPath("CountedDownload", "file") },
+    { input: "another model's real file (SharedImage's images/…)", stored: () => seededPath("SharedImage", "image") },
+    { input: "another model's file by a path that stays in the root (submissions/../downloadables/…)", stored: () => `submissions/../${seededPath("CountedDownload", "file")}` },
   ];
 
   beforeAll(async () => {
