@@ -277,7 +277,7 @@ async function main(): Promise<number> {
   const startedAt = performance.now();
   const progress = setInterval(() => {
     const elapsed = (performance.now() - startedAt) / 1000;
-    console.log(`  ${elapsed.toFixed(0).padStart(4)} s: ${stats.total} requests, ${stats.failures} problems`);
+    console.log(`  ${elapsed.toFixed(0).padStart(4)} s: ${stats.total} requests, ${stats.failures} problems, server RSS ${mib(treeRss(pid))}`);
   }, progressEvery * 1000);
   const deadline = startedAt + seconds * 1000;
 
