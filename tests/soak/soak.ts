@@ -9,7 +9,7 @@
 //
 // SOAK_REUSE_BUILD=1 reuses .next when it has a BUILD_ID (else `next build` runs);
 // SOAK_KEEP=1 keeps the temp directory (database, files, server.log).
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { processTree, treeRss } from "../integration/support/process";
-import { bin, freePort, ROOT, runOrThrow, serverEnv, startNext, stopServer } from "../integration/support/server";
+import { bin, freePort, ROOT, serverEnv, startNext, stopServer } from "../integration/support/server";
 import { signInAt } from "../integration/support/sign-in";
 import { mib, report, Stats, type CheckResult } from "./stats";
 import { check, countedByServer, describe, KINDS, pickKind, plan, sha256, type Answer, type Planned, type Target, type User } from "./workload";
@@ -40,13 +40,14 @@ function setting(name: string, fallback: number, integer: boolean): number {
 // ---------------------------------------------------------------------------
 // Cleanup: the server is stopped and the temp directory removed on every exit path.
 
-const resources: { server?: ChildProcess; workDir?: string; db?: Database.Database; agent?: http.Agent } = {};
+const resources: { step?: ChildProcess; server?: ChildProcess; workDir?: string; db?: Database.Database; agent?: http.Agent } = {};
 const keep = process.env.SOAK_KEEP === "1";
 let cleaning: Promise<void> | undefined;
 let interrupted = false;
 
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
+    resources.step?.kill("SIGTERM");
     resources.db?.close();
     resources.agent?.destroy(); // open keep-alive connections would hold up the server's shutdown
     if (resources.server) await stopServer(resources.server);
@@ -70,6 +71,28 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 process.on("exit", () => {
   if (resources.workDir && !keep) fs.rmSync(resources.workDir, { recursive: true, force: true });
 });
+
+/**
+ * Runs a setup command (build, migrate, seed) to completion; throws with its output when
+ * it fails. runOrThrow from the integration support does this with spawnSync, which
+ * blocks the event loop: tsx SIGKILLs a script that does not take a Ctrl-C within 60 ms,
+ * so the temp directory would be left behind.
+ */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    resources.step = child;
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      resources.step = undefined;
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${code ?? signal}):\n${output}`));
+    });
+  });
+}
 
 // ---------------------------------------------------------------------------
 // Fixtures: files of varied sizes, written into the storage root and the database.
@@ -213,16 +236,16 @@ async function main(): Promise<number> {
   const env = serverEnv(port, databasePath, storageRoot);
 
   const reuse = process.env.SOAK_REUSE_BUILD === "1" && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"));
-  const step = (label: string, run: () => void) => {
+  const step = async (label: string, command: string, args: string[]) => {
     const started = Date.now();
     process.stdout.write(`${label}… `);
-    run();
+    await run(command, args, env);
     console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
   if (reuse) console.log("next build: reusing .next (SOAK_REUSE_BUILD=1)");
-  else step("next build", () => runOrThrow(bin("next"), ["build"], env));
-  step("prisma migrate deploy", () => runOrThrow(bin("prisma"), ["migrate", "deploy"], env));
-  step("seed", () => runOrThrow(bin("tsx"), ["scripts/seed.ts"], env));
+  else await step("next build", bin("next"), ["build"]);
+  await step("prisma migrate deploy", bin("prisma"), ["migrate", "deploy"]);
+  await step("seed", bin("tsx"), ["scripts/seed.ts"]);
 
   const db = new Database(databasePath, { timeout: 10_000 });
   resources.db = db;
@@ -361,6 +384,7 @@ async function main(): Promise<number> {
 
 main()
   .catch((error: unknown) => {
+    if (interrupted) return 130; // the server went away because we stopped it
     console.error(`\nsoak failed to run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   })
