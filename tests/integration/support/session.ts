@@ -1,49 +1,15 @@
 import http from "node:http";
 import { baseUrl } from "./context";
+import { signInAt, type CookieJar } from "./sign-in";
 
-/** Cookies kept between requests, as a browser would (name -> value, no attributes). */
-export class CookieJar {
-  readonly #cookies = new Map<string, string>();
-
-  store(response: Response): void {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(";");
-      const index = pair?.indexOf("=") ?? -1;
-      if (pair && index > 0) this.#cookies.set(pair.slice(0, index).trim(), pair.slice(index + 1).trim());
-    }
-  }
-
-  get header(): string {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
-
-  has(name: string): boolean {
-    return this.#cookies.has(name);
-  }
-
-  value(name: string): string | undefined {
-    return this.#cookies.get(name);
-  }
-}
+export { CookieJar } from "./sign-in";
 
 /**
  * Signs in through next-auth's own endpoints, as the sign-in page does:
  * GET /api/auth/csrf, then POST /api/auth/callback/credentials.
  */
-export async function signIn(email: string, password = "demo-password", base = baseUrl()): Promise<CookieJar> {
-  const jar = new CookieJar();
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  jar.store(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const callback = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.header },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: "/" }),
-  });
-  jar.store(callback);
-  if (!jar.has("next-auth.session-token")) throw new Error(`sign-in as ${email} failed (${callback.status})`);
-  return jar;
+export function signIn(email: string, password = "demo-password", base = baseUrl()): Promise<CookieJar> {
+  return signInAt(base, email, password);
 }
 
 /** fetch against the test server, with a jar's cookies when given. */
