@@ -200,6 +200,12 @@ function send(
   });
 }
 
+/** The audit trail's rows, by outcome (denied, completed, aborted, failed). */
+function auditCounts(db: Database.Database): Map<string, number> {
+  const rows = db.prepare("SELECT outcome, COUNT(*) AS n FROM DownloadEvent GROUP BY outcome").all() as { outcome: string; n: number }[];
+  return new Map(rows.map((row) => [row.outcome, row.n]));
+}
+
 const downloadsOf = (db: Database.Database, id: number) =>
   (db.prepare("SELECT downloads FROM CountedDownload WHERE id = ?").get(id) as { downloads: number }).downloads;
 
@@ -289,6 +295,9 @@ async function main(): Promise<number> {
   const countedTargets = targets.filter((t) => t.counted);
   const downloadsBefore = new Map(countedTargets.map((t) => [t.id, downloadsOf(db, t.id)]));
   const countedByClients = new Map(countedTargets.map((t) => [t.id, 0]));
+  const auditBefore = auditCounts(db);
+  // What the trail must gain: a "denied" row per 401/403, a "completed" row per GET body.
+  const auditExpected = { denied: 0, completed: 0 };
   const stats = new Stats();
 
   const cpuBefore = treeCpuSeconds(pid);
@@ -317,6 +326,8 @@ async function main(): Promise<number> {
         }
       });
       stats.record(planned, answer.status, performance.now() - started, answer.body.length);
+      if (answer.status === 401 || answer.status === 403) auditExpected.denied++;
+      else if (planned.method === "GET" && (answer.status === 200 || answer.status === 206)) auditExpected.completed++;
       if (answer.status >= 500) stats.checked.fiveXx++;
       if (planned.kind === "denied" || planned.kind === "anonymous") stats.checked.denials++;
       else if (planned.method === "HEAD" || answer.status === 304) stats.checked.empty++;
@@ -355,6 +366,18 @@ async function main(): Promise<number> {
       stats.fail({ check: "counters", detail: `database +${delta}, clients counted ${expected}` }, `CountedDownload #${target.id}`);
     }
   }
+  // The audit trail: finished downloads are recorded in the background, so give them a moment.
+  const auditDelta = (outcome: string) => (auditCounts(db).get(outcome) ?? 0) - (auditBefore.get(outcome) ?? 0);
+  for (let i = 0; i < 100 && auditDelta("completed") < auditExpected.completed; i++) await new Promise((r) => setTimeout(r, 100));
+  const audit = { denied: auditDelta("denied"), completed: auditDelta("completed"), other: auditDelta("aborted") + auditDelta("failed") };
+  counters.push(
+    "audit trail (DownloadEvent):",
+    `  denied: ${auditExpected.denied} refusals answered, +${audit.denied} rows; completed: ${auditExpected.completed} bodies sent, +${audit.completed} rows; aborted or failed: +${audit.other}`,
+  );
+  if (audit.denied !== auditExpected.denied || audit.completed !== auditExpected.completed || audit.other !== 0) {
+    stats.fail({ check: "audit", detail: `rows ${JSON.stringify(audit)}, expected ${JSON.stringify({ ...auditExpected, other: 0 })}` }, "DownloadEvent");
+  }
+
   const missing = KINDS.filter((kind) => stats.byKind.get(kind)!.count === 0);
   if (missing.length > 0) stats.fail({ check: "coverage", detail: `no ${missing.join(", ")} request was sent` }, "the mix");
 
@@ -371,6 +394,7 @@ async function main(): Promise<number> {
     stats.result("headers", "file headers", "ETag, Content-Length, Content-Range, Content-Disposition"),
     stats.result("denials", "denials carry no file bytes", `${stats.checked.denials} 401/403: generic text under 100 bytes, not in the file, no file headers`),
     stats.result("counters", "download counters exact", `${countedTotal} counted downloads on ${countedTargets.length} files`),
+    stats.result("audit", "audit trail exact", `${audit.denied} denials and ${audit.completed} completed downloads recorded`),
   ];
   console.log(report({ clients, seconds: elapsed, base, stats, server: serverLines, counters, checks }));
 

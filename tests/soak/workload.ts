@@ -50,7 +50,7 @@ export interface Planned {
 }
 
 /** The checks every answer feeds; "counters" and "coverage" are decided at the end. */
-export type CheckName = "no5xx" | "statuses" | "bodies" | "headers" | "denials" | "counters" | "coverage";
+export type CheckName = "no5xx" | "statuses" | "bodies" | "headers" | "denials" | "counters" | "audit" | "coverage";
 
 export interface Problem {
   readonly check: CheckName;
