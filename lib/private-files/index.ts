@@ -27,12 +27,17 @@ export type { DenialEvent, DenialListener, DenialReason } from "./hooks/download
 export { downloadFinished } from "./hooks/download-finished";
 export type { DownloadFinishedEvent, DownloadFinishedListener, DownloadOutcome } from "./hooks/download-finished";
 
+export { DELIVERY_MODES } from "./delivery/types";
+export type { Delivery } from "./delivery/types";
+export { accelRedirectTarget } from "./delivery/offload";
+export { DeliveryConfigError } from "./delivery/offload-response";
+
 export { createPrivateFileRoute } from "./route/create-route";
 export type { PrivateFileRoute, RouteHandler } from "./route/create-route";
 
 export { localStorage, defaultStorageRoot } from "./storage/local";
 export type { LocalStorageOptions } from "./storage/local";
-export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile } from "./storage/types";
+export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, PresignOptions } from "./storage/types";
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 
 export { storeUpload, deleteStoredFile, safeExtension, uploadName, MAX_NAME_LENGTH } from "./upload/store-upload";

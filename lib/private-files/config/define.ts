@@ -3,6 +3,7 @@ import type { Logger, SessionGetter } from "./types";
 import { defaultStorageRoot, localStorage } from "../storage/local";
 import type { FileStorage } from "../storage/types";
 import { consoleLogger } from "./logger";
+import type { Delivery } from "../delivery/types";
 
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
@@ -26,6 +27,8 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * forever). Default 10 000; `Infinity` waits forever.
    */
   timeoutMs?: number;
+  /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
+  delivery?: Delivery;
   logger?: Logger;
 }
 
@@ -44,6 +47,7 @@ export interface ResolvedConfig {
   readonly retryAfterSeconds: number;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  deliveryOf(field: CompiledField): Delivery;
   storageOf(field: CompiledField): FileStorage;
 }
 
@@ -78,6 +82,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
     logger: options.logger ?? consoleLogger,
+    deliveryOf: (field) => field.delivery ?? options.delivery ?? "stream",
     storageOf(field) {
       if (field.storage) return field.storage;
       defaultStorage ??= localStorage({ root: defaultStorageRoot() });

@@ -4,6 +4,7 @@ import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
 import { relativeFolder, relativeSegments } from "../storage/safe-path";
 import { fileTypeRules, type FileTypeRule } from "../upload/file-types";
+import type { Delivery } from "../delivery/types";
 
 // Type-only markers: they carry a model's record and id types from `privateModel()`
 // to `fileUrl()`, conditions and hook listeners, and never exist at run time.
@@ -20,6 +21,8 @@ export interface CompiledField {
   readonly uploadTo: (originalName: string) => string;
   readonly denial: "status" | "not-found";
   readonly maxUploadBytes: number | undefined;
+  /** How the bytes are sent; undefined: the config's. */
+  readonly delivery: Delivery | undefined;
   /** The types uploads may have; undefined: any. */
   readonly allowedTypes: readonly FileTypeRule[] | undefined;
   /** The stored path on a record, or null when the field is empty. */
@@ -109,6 +112,7 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
     denial: declared.denial ?? "status",
     maxUploadBytes: declared.maxUploadBytes,
     allowedTypes: declared.allowedTypes && fileTypeRules(declared.allowedTypes),
+    delivery: declared.delivery,
     storedPath,
     owns(stored) {
       let segments: string[];

@@ -2,6 +2,7 @@ import type { Session } from "next-auth";
 import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
 import type { FileTypeRule } from "../upload/file-types";
+import type { Delivery } from "../delivery/types";
 
 /** The signed-in user as next-auth describes it (augment `Session` to add `id`, roles…). */
 export type SessionUser = NonNullable<Session["user"]>;
@@ -63,6 +64,8 @@ export interface FieldOptions<R> {
    * anything is written. Default: any type.
    */
   allowedTypes?: readonly (string | FileTypeRule)[];
+  /** How the bytes are sent (stream, x-accel-redirect, x-sendfile, redirect). Default: the config's. */
+  delivery?: Delivery;
 }
 
 /** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */

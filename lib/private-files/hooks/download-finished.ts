@@ -7,9 +7,11 @@ import { Signal } from "./signal";
  * - `completed`: every byte of the answer was handed to the server;
  * - `aborted`: the client went away before the end;
  * - `failed`: storage failed mid-stream (the connection is cut, never ended normally),
- *   or a `preDownload` listener threw or timed out before the first byte.
+ *   or a `preDownload` listener threw or timed out before the first byte;
+ * - `offloaded`: handed to nginx, Apache/lighttpd or the object store (see `Delivery`),
+ *   which send the bytes; the kit does not see how it went (`bytesSent` is 0).
  */
-export type DownloadOutcome = "completed" | "aborted" | "failed";
+export type DownloadOutcome = "completed" | "aborted" | "failed" | "offloaded";
 
 /** What a `downloadFinished` listener receives: the `preDownload` event, and how it went. */
 export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {

@@ -2,6 +2,7 @@ import type { Session } from "next-auth";
 import type { ResolvedConfig, ResolvedModel } from "../config/define";
 import type { CompiledField } from "../config/model";
 import { downloadDenied, type DenialReason } from "../hooks/download-denied";
+import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
@@ -119,6 +120,22 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     const response = timedOut ? unavailable(config.retryAfterSeconds) : internalError();
     finished("failed", response.status, 0);
     return response;
+  }
+
+  const delivery = config.deliveryOf(field);
+  if (delivery !== "stream") {
+    // nginx, Apache/lighttpd or the object store send the bytes (and redo Range and
+    // conditional handling on the same file); the route has authorized and counted.
+    await file.close();
+    try {
+      const response = await offloadResponse(delivery, file, stored, plan.headers);
+      finished("offloaded", response.status, 0);
+      return response;
+    } catch (error) {
+      logger.error("could not hand the download over", { model: entry.key, field: field.name, mode: delivery.mode, error: String(error) });
+      finished("failed", 500, 0);
+      return internalError();
+    }
   }
   const body = observeStream(file.stream(plan.range ?? undefined), (outcome, bytes) => finished(outcome, plan.status, bytes));
   return new Response(body, { status: plan.status, headers: plan.headers });

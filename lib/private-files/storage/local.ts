@@ -71,7 +71,7 @@ class LocalStorage implements FileStorage {
         await handle.close();
         return null;
       }
-      return openedFile(handle, stat.size, stat.mtime);
+      return openedFile(handle, stat.size, stat.mtime, real);
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error;
@@ -131,14 +131,17 @@ class LocalStorage implements FileStorage {
   }
 }
 
-function openedFile(handle: fs.FileHandle, size: number, lastModified: Date): OpenedFile {
+function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, localPath: string): OpenedFile {
   let closed: Promise<void> | undefined;
   const close = () => (closed ??= handle.close().catch(() => undefined));
   return {
     size,
     lastModified,
-    // Stored names are generated and never rewritten, so size and mtime identify the bytes.
-    etag: `"${size.toString(16)}-${Math.floor(lastModified.getTime()).toString(16)}"`,
+    localPath,
+    // Stored names are generated and never rewritten, so mtime and size identify the
+    // bytes. nginx's format ("<mtime s hex>-<size hex>"), so that validators agree
+    // when nginx serves the file (x-accel-redirect).
+    etag: `"${Math.floor(lastModified.getTime() / 1000).toString(16)}-${size.toString(16)}"`,
     stream(range?: ByteRange) {
       return fileRangeStream(handle, range?.start ?? 0, range?.end ?? size - 1, close);
     },

@@ -14,6 +14,19 @@ export interface OpenedFile {
   stream(range?: ByteRange): ReadableStream<Uint8Array>;
   /** Releases the file when no stream was taken (HEAD, 304, 416…). Safe to call twice. */
   close(): Promise<void>;
+  /** The file's real absolute path, when it lives on this machine (the `x-sendfile` delivery). */
+  readonly localPath?: string;
+  /** A short-lived URL the object store serves this file from (the `redirect` delivery). */
+  presignedUrl?(options: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid. */
+  readonly expiresIn: number;
+  /** Sent back by the store as `Content-Type`. */
+  readonly contentType: string;
+  /** Sent back by the store as `Content-Disposition`, so the browser keeps the right name. */
+  readonly contentDisposition: string;
 }
 
 export interface SaveOptions {
