@@ -9,6 +9,7 @@ import {
 } from "@/lib/private-files";
 import { authOptions } from "../auth/options";
 import { connectAuditTrail } from "./audit-trail";
+import { deliveryFromEnv } from "./delivery";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
 
@@ -73,6 +74,7 @@ export const privateFiles = definePrivateFiles({
   signInUrl: "/signin",
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
+  delivery: deliveryFromEnv(),
 });
 
 connectAuditTrail();
