@@ -104,7 +104,9 @@ class LocalStorage implements FileStorage {
       await pipeline(
         Readable.fromWeb(source as NodeWebReadableStream<Uint8Array>),
         limit,
-        (await fs.open(temp, "wx", 0o600)).createWriteStream(),
+        // Owner read-write, group read: a front server doing X-Accel-Redirect or
+        // X-Sendfile reads the file when its user is in the app's group; others never.
+        (await fs.open(temp, "wx", 0o640)).createWriteStream(),
       );
       await fs.rename(temp, path.join(realFolder, name));
     } catch (error) {
