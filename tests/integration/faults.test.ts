@@ -225,6 +225,10 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
     // Warm up to the steady state (JIT, buffer pools, a grown V8 heap: measured here,
     // RSS rises ~20 MiB over the first few hundred requests and then stays flat), then
     // take the baseline once idle.
+    // On PostgreSQL the app's pool opens connections (a socket and buffers each) as
+    // concurrent queries need them, up to POSTGRES_POOL_SIZE: open them all now, with
+    // many listings at once (three queries each), so none is opened during the measure.
+    await Promise.all(Array.from({ length: 50 }, async () => (await get("/api/files", { jar: alice })).arrayBuffer()));
     await abortMany(target, 500);
     await eventually(() => descriptors(file).onFile === 0);
     await new Promise((r) => setTimeout(r, 1000));
