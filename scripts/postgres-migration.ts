@@ -20,13 +20,14 @@ if (!/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pg-migration-"));
 let from: string[];
 if (fromFile) {
   from = ["--from-schema-datamodel", path.resolve(fromFile)];
 } else {
   try {
     const previous = execFileSync("git", ["show", `HEAD:${schema}`], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pg-migration-")), "previous.prisma");
+    const file = path.join(scratch, "previous.prisma");
     fs.writeFileSync(file, previous);
     from = ["--from-schema-datamodel", file];
   } catch {
@@ -34,13 +35,15 @@ if (fromFile) {
   }
 }
 
-// The Prisma CLI loads prisma.config.ts (the SQLite one) first; give it a SQLite URL
-// whatever DATABASE_URL says, or Prisma 6.19 falls back to downloading an engine.
+// The Prisma CLI loads prisma.config.ts (the SQLite one) and opens its adapter; give it
+// a scratch SQLite URL whatever DATABASE_URL says (a postgres URL there makes Prisma
+// 6.19 fall back to downloading an engine). Nothing is written to it.
 const result = spawnSync(
   path.join(root, "node_modules", ".bin", "prisma"),
   ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
-  { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: "file:./data/demo.db" } },
+  { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: `file:${path.join(scratch, "unused.db")}` } },
 );
+fs.rmSync(scratch, { recursive: true, force: true });
 if (result.status !== 0) {
   console.error(result.stdout, result.stderr);
   process.exit(result.status ?? 1);
