@@ -1,8 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // The file route streams from disk and loads native better-sqlite3: keep these
+  // The file route streams from disk and loads native better-sqlite3 (or pg): keep these
   // packages as real Node modules instead of bundling them.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   // The app's own type check; tests are checked by `npm run typecheck`.
   typescript: { tsconfigPath: "tsconfig.next.json" },

@@ -1,19 +1,24 @@
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { databaseUrl, ensureSqliteFolder } from "./lib/db/database-url";
+import { databaseUrl, ensureSqliteFolder, isPostgresUrl } from "./lib/db/database-url";
 
 // The schema's datasource still reads env("DATABASE_URL") on Prisma 6.19.
 process.env.DATABASE_URL = databaseUrl();
 
 // engine "js": the JavaScript schema engine, so migrate/db push need no
-// native engine download (see DESIGN.md).
+// native engine download (see DESIGN.md). This configuration is the SQLite one;
+// PostgreSQL migrations are applied by scripts/migrate.ts (`npm run db:migrate`),
+// because Prisma 6.19's `migrate deploy` fails through adapter-pg (README, "PostgreSQL").
 export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
   experimental: { adapter: true },
   engine: "js",
   async adapter() {
+    if (isPostgresUrl(databaseUrl())) {
+      throw new Error("DATABASE_URL is a PostgreSQL URL: run `npm run db:migrate` (scripts/migrate.ts), not the Prisma CLI's migrate commands");
+    }
     ensureSqliteFolder(databaseUrl());
     return new PrismaBetterSQLite3({ url: databaseUrl() });
   },

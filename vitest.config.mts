@@ -3,6 +3,24 @@ import { defineConfig } from "vitest/config";
 
 const alias = { "@": path.dirname(new URL(import.meta.url).pathname) };
 
+function integration(database: "sqlite" | "postgres", groupOrder: number) {
+  return {
+    resolve: { alias },
+    test: {
+      name: `integration-${database}`,
+      include: ["tests/integration/**/*.test.ts"],
+      environment: "node",
+      // One built app and one server (and database) per project (see global-setup.ts).
+      globalSetup: ["tests/integration/global-setup.ts"],
+      provide: { databaseKind: database },
+      sequence: { groupOrder },
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  };
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -17,19 +35,12 @@ export default defineConfig({
           environment: "node",
         },
       },
-      {
-        resolve: { alias },
-        test: {
-          name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
-          environment: "node",
-          // One built app and one server for the whole suite (see global-setup.ts).
-          globalSetup: ["tests/integration/global-setup.ts"],
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-        },
-      },
+      // The same integration tests twice, one project per database, each against
+      // its own `next start` of the one build (see global-setup.ts). groupOrder
+      // runs them one after the other, never at the same time: several tests
+      // measure the server's memory, descriptors and timing.
+      integration("sqlite", 1),
+      integration("postgres", 2),
     ],
   },
 });

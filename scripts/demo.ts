@@ -1,5 +1,6 @@
-// `npm run demo`: migrate the embedded SQLite database, seed it, build and start
-// the app on PORT (default 3000). Safe to run again: every step is idempotent.
+// `npm run demo`: migrate the database (`npm run db:migrate`: the embedded SQLite
+// file by default, PostgreSQL when DATABASE_URL is a postgresql:// URL), seed it,
+// build and start the app on PORT (default 3000). Safe to run again: every step is idempotent.
 import { spawnSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -33,7 +34,7 @@ function run(command: string, args: string[]) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-run(bin("prisma"), ["migrate", "deploy"]);
+run(bin("tsx"), ["scripts/migrate.ts"]);
 run(bin("tsx"), ["scripts/seed.ts"]);
 if (!process.argv.includes("--no-build")) run(bin("next"), ["build"]);
 

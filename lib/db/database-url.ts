@@ -10,6 +10,11 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return url ? url : DEFAULT_DATABASE_URL;
 }
 
+/** PostgreSQL (`postgres://` or `postgresql://`); anything else is a SQLite `file:` URL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
 /** SQLite will not create a missing folder: make the one the database file goes in. */
 export function ensureSqliteFolder(url: string): void {
   if (!url.startsWith("file:")) return;

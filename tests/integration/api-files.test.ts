@@ -88,11 +88,11 @@ describe("POST /api/files", () => {
   });
 
   it("refuses an upload over the limit with 413, leaving nothing on disk or in the database", async () => {
-    const before = { files: await storedFiles("submissions"), rows: count("FileSubmission") };
+    const before = { files: await storedFiles("submissions"), rows: await count("FileSubmission") };
     const response = await upload(alice, new Blob([pdf(maxUploadBytes() + 1024)]), "too-big.pdf");
     expect(response.status).toBe(413);
     expect(await storedFiles("submissions")).toEqual(before.files);
-    expect(count("FileSubmission")).toBe(before.rows);
+    expect(await count("FileSubmission")).toBe(before.rows);
   });
 
   it("is 401 for anonymous and 415 for a body that is not multipart", async () => {

@@ -14,9 +14,9 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([signIn("alice@example.com"), signIn("bob@example.com")]);
 });
 
-async function fixture(size: number): Promise<{ id: number; url: string; cleanup(): void }> {
+async function fixture(size: number): Promise<{ id: number; url: string; cleanup(): Promise<void> }> {
   const stored = await writeStored(`submissions/audit-${size}-${Date.now()}.bin`, randomData(size));
-  const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "audited.bin", fileSize: size });
+  const id = await insertSubmission({ owner: "alice@example.com", file: stored, fileName: "audited.bin", fileSize: size });
   return { id, url: `/files/FileSubmission/file/${id}/audited.bin`, cleanup: () => deleteRow("FileSubmission", id) };
 }
 
@@ -34,15 +34,15 @@ describe("DownloadEvent rows", () => {
       // Headers only, no file bytes: not downloads, so not in the trail.
       expect((await get(file.url, { jar: alice, method: "HEAD" })).status).toBe(200);
 
-      expect(await eventually(() => auditOf("FileSubmission", file.id).length === 5)).toBe(true);
-      const [anonymous, forbidden, forbiddenHead, completed, ranged] = auditOf("FileSubmission", file.id);
+      expect(await eventually(async () => (await auditOf("FileSubmission", file.id)).length === 5)).toBe(true);
+      const [anonymous, forbidden, forbiddenHead, completed, ranged] = await auditOf("FileSubmission", file.id);
       expect(anonymous).toMatchObject({ outcome: "denied", reason: "anonymous", status: 401, userId: null, method: "GET", bytesSent: 0 });
-      expect(forbidden).toMatchObject({ outcome: "denied", reason: "forbidden", status: 403, userId: userId("bob@example.com"), userEmail: "bob@example.com" });
+      expect(forbidden).toMatchObject({ outcome: "denied", reason: "forbidden", status: 403, userId: await userId("bob@example.com"), userEmail: "bob@example.com" });
       expect(forbiddenHead).toMatchObject({ outcome: "denied", reason: "forbidden", method: "HEAD" });
-      expect(completed).toMatchObject({ outcome: "completed", status: 200, bytesSent: 100_000, rangeStart: null, userId: userId("alice@example.com") });
+      expect(completed).toMatchObject({ outcome: "completed", status: 200, bytesSent: 100_000, rangeStart: null, userId: await userId("alice@example.com") });
       expect(ranged).toMatchObject({ outcome: "completed", status: 206, bytesSent: 1000, rangeStart: 1000 });
     } finally {
-      file.cleanup();
+      await file.cleanup();
     }
   });
 
@@ -59,13 +59,13 @@ describe("DownloadEvent rows", () => {
         });
         request.on("error", () => undefined);
       });
-      expect(await eventually(() => auditOf("FileSubmission", file.id).length === 1)).toBe(true);
-      const [row] = auditOf("FileSubmission", file.id);
+      expect(await eventually(async () => (await auditOf("FileSubmission", file.id)).length === 1)).toBe(true);
+      const [row] = await auditOf("FileSubmission", file.id);
       expect(row).toMatchObject({ outcome: "aborted", status: 200 });
       expect(row!.bytesSent).toBeGreaterThan(0);
       expect(row!.bytesSent).toBeLessThan(size);
     } finally {
-      file.cleanup();
+      await file.cleanup();
     }
   });
 });

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { baseUrl, databasePath, storageRoot } from "./support/context";
-import { count, database } from "./support/fixtures";
+import { baseUrl, databaseUrl, storageRoot } from "./support/context";
+import { count, users } from "./support/fixtures";
 import { bin, runOrThrow, serverEnv } from "./support/server";
 import { signIn } from "./support/session";
 
@@ -12,16 +12,13 @@ async function storedFileCount(): Promise<number> {
   return entries.filter((entry) => entry.isFile()).length;
 }
 
-const users = () => database().prepare("SELECT email, passwordHash, isStaff FROM User ORDER BY email").all() as
-  { email: string; passwordHash: string; isStaff: number }[];
-
 describe("the demo seed", () => {
-  it("creates alice, bob and staff with hashed passwords", () => {
-    const seeded = users().filter((u) => ["alice@example.com", "bob@example.com", "staff@example.com"].includes(u.email));
+  it("creates alice, bob and staff with hashed passwords", async () => {
+    const seeded = (await users()).filter((u) => ["alice@example.com", "bob@example.com", "staff@example.com"].includes(u.email));
     expect(seeded.map((u) => [u.email, u.isStaff])).toEqual([
-      ["alice@example.com", 0],
-      ["bob@example.com", 0],
-      ["staff@example.com", 1],
+      ["alice@example.com", false],
+      ["bob@example.com", false],
+      ["staff@example.com", true],
     ]);
     for (const user of seeded) {
       expect(user.passwordHash).toMatch(/^\$2[aby]\$10\$/); // bcrypt, cost 10
@@ -31,14 +28,14 @@ describe("the demo seed", () => {
 
   it("is idempotent: a second run adds no row and no file", async () => {
     const before = {
-      users: users().length,
-      rows: [count("FileSubmission"), count("CountedDownload"), count("SharedImage")],
+      users: (await users()).length,
+      rows: [await count("FileSubmission"), await count("CountedDownload"), await count("SharedImage")],
       files: await storedFileCount(),
     };
     const port = Number(new URL(baseUrl()).port);
-    runOrThrow(bin("tsx"), ["scripts/seed.ts"], serverEnv(port, databasePath(), storageRoot()));
-    expect(users().length).toBe(before.users);
-    expect([count("FileSubmission"), count("CountedDownload"), count("SharedImage")]).toEqual(before.rows);
+    runOrThrow(bin("tsx"), ["scripts/seed.ts"], serverEnv(port, databaseUrl(), storageRoot()));
+    expect((await users()).length).toBe(before.users);
+    expect([await count("FileSubmission"), await count("CountedDownload"), await count("SharedImage")]).toEqual(before.rows);
     expect(await storedFileCount()).toBe(before.files);
   });
 });

@@ -3,11 +3,11 @@ import fs from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, serverPid, storageRoot } from "./support/context";
+import { baseUrl, databaseKind, serverPid, storageRoot } from "./support/context";
 import {
   auditOf,
+  breakCounter,
   deleteRow,
-  execute,
   insertCounted,
   insertSubmission,
   lockDatabase,
@@ -16,11 +16,13 @@ import {
   writeStored,
 } from "./support/fixtures";
 import { eventually, processTree, treeRss } from "./support/process";
+import { POSTGRES_TIMEOUT_MS } from "./support/server";
 import { get, signIn, type CookieJar } from "./support/session";
 
-// Faults through `next start`: the database locked away, a file that vanishes or
-// shrinks under a download, a preDownload listener that fails, and a thousand
-// clients that hang up mid-download.
+// Faults through `next start`: the database locked away (SQLite) or stopped
+// (PostgreSQL), a file that vanishes or shrinks under a download, a preDownload
+// listener that fails (or, on PostgreSQL, hangs), and a thousand clients that hang
+// up mid-download.
 
 let alice: CookieJar;
 let fileId: number;
@@ -30,7 +32,7 @@ const cleanups: (() => unknown)[] = [];
 beforeAll(async () => {
   alice = await signIn("alice@example.com");
   const stored = await writeStored("submissions/faults-report.bin", FILE);
-  fileId = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "report.bin", fileSize: FILE.length });
+  fileId = await insertSubmission({ owner: "alice@example.com", file: stored, fileName: "report.bin", fileSize: FILE.length });
   cleanups.push(() => deleteRow("FileSubmission", fileId));
 });
 
@@ -43,12 +45,12 @@ const alive = () => processTree(serverPid()).length > 0 && treeRss(serverPid()) 
 
 describe("the database is unreachable", () => {
   it("answers 503 with Retry-After and a generic body, stays up, and recovers when the database returns", async () => {
-    const lock = lockDatabase();
+    const lock = await lockDatabase();
     let during: Response[];
     try {
       during = await Promise.all([get(url(), { jar: alice }), get(url(), { jar: alice, method: "HEAD" })]);
     } finally {
-      lock.release();
+      await lock.release();
     }
     for (const response of during) {
       expect(response.status).toBe(503);
@@ -69,7 +71,7 @@ describe("the database is unreachable", () => {
 describe("storage faults", () => {
   it("a file deleted after its record was written is a clean 404", async () => {
     const stored = await writeStored("submissions/vanishing.bin", randomData(1000));
-    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "vanishing.bin", fileSize: 1000 });
+    const id = await insertSubmission({ owner: "alice@example.com", file: stored, fileName: "vanishing.bin", fileSize: 1000 });
     cleanups.push(() => deleteRow("FileSubmission", id));
     expect((await get(`/files/FileSubmission/file/${id}/vanishing.bin`, { jar: alice, method: "HEAD" })).status).toBe(200);
     await fs.rm(path.join(storageRoot(), stored));
@@ -81,7 +83,7 @@ describe("storage faults", () => {
   it("a file that shrinks mid-download cuts the connection: the client never sees a complete answer", async () => {
     const size = 32 * 1024 * 1024;
     const stored = await writeStored("submissions/shrinking.bin", randomData(size));
-    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "shrinking.bin", fileSize: size });
+    const id = await insertSubmission({ owner: "alice@example.com", file: stored, fileName: "shrinking.bin", fileSize: size });
     cleanups.push(() => deleteRow("FileSubmission", id));
 
     const result = await new Promise<{ received: number; length: number; complete: boolean; error: string | null }>((resolve) => {
@@ -115,20 +117,59 @@ describe("storage faults", () => {
 describe("a preDownload listener that throws", () => {
   it("answers 500 with a generic body and no file bytes, and the trail records the failure", async () => {
     const stored = await writeStored("downloadables/exploding.csv", randomData(5000));
-    const id = insertCounted({ file: stored, fileName: "exploding.csv", fileSize: 5000, description: "explodes when counted" });
+    const id = await insertCounted({ file: stored, fileName: "exploding.csv", fileSize: 5000, description: "explodes when counted" });
     cleanups.push(() => deleteRow("CountedDownload", id));
-    // The demo's counter listener updates this row; the trigger makes that update fail.
-    execute(`CREATE TRIGGER fail_counting BEFORE UPDATE ON CountedDownload WHEN OLD.id = ${id} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
-    cleanups.push(() => execute("DROP TRIGGER IF EXISTS fail_counting"));
+    // The demo's counter listener updates this row; a trigger makes that update fail.
+    cleanups.push(await breakCounter(id, "raise"));
 
     const response = await get(`/files/CountedDownload/file/${id}/exploding.csv`, { jar: alice });
     expect(response.status).toBe(500);
     expect(response.headers.get("content-length")).not.toBe("5000");
     expect(await response.text()).toBe("Internal Server Error\n");
-    expect(await eventually(() => auditOf("CountedDownload", id).length === 1)).toBe(true);
-    expect(auditOf("CountedDownload", id)[0]).toMatchObject({ outcome: "failed", status: 500, bytesSent: 0 });
+    expect(await eventually(async () => (await auditOf("CountedDownload", id)).length === 1)).toBe(true);
+    expect((await auditOf("CountedDownload", id))[0]).toMatchObject({ outcome: "failed", status: 500, bytesSent: 0 });
   });
 });
+
+// Only on PostgreSQL: a trigger can sleep there, and the driver is asynchronous, so
+// the kit's timeoutMs can fire while the query hangs (with SQLite, a lock wait pauses
+// the whole process instead; the README says so).
+if (databaseKind() === "postgres") {
+  describe("a preDownload listener that hangs (PostgreSQL)", () => {
+    it("answers 503 with Retry-After after timeoutMs, sends no file bytes, and other downloads go on meanwhile", async () => {
+      const stored = await writeStored("downloadables/hanging.csv", randomData(5000));
+      const id = await insertCounted({ file: stored, fileName: "hanging.csv", fileSize: 5000, description: "hangs when counted" });
+      cleanups.push(() => deleteRow("CountedDownload", id));
+      // The demo's counter update now sleeps for a minute inside PostgreSQL.
+      const restore = await breakCounter(id, "hang");
+      cleanups.push(restore);
+
+      const started = Date.now();
+      const [hanging, meanwhile] = await Promise.all([
+        get(`/files/CountedDownload/file/${id}/hanging.csv`, { jar: alice }).then(async (response) => ({
+          response,
+          body: await response.text(),
+          ms: Date.now() - started,
+        })),
+        new Promise((r) => setTimeout(r, 500)).then(async () => {
+          const at = Date.now();
+          const response = await get(url(), { jar: alice });
+          return { status: response.status, bytes: (await response.arrayBuffer()).byteLength, ms: Date.now() - at };
+        }),
+      ]);
+      expect(hanging.response.status).toBe(503);
+      expect(hanging.response.headers.get("retry-after")).toMatch(/^\d+$/);
+      expect(hanging.body).toBe("Service Unavailable\n");
+      expect(hanging.ms).toBeGreaterThanOrEqual(POSTGRES_TIMEOUT_MS - 200);
+      expect(hanging.ms).toBeLessThan(POSTGRES_TIMEOUT_MS + 5000);
+      expect(meanwhile).toMatchObject({ status: 200, bytes: FILE.length });
+      expect(meanwhile.ms).toBeLessThan(2000);
+      expect(await eventually(async () => (await auditOf("CountedDownload", id)).length === 1)).toBe(true);
+      expect((await auditOf("CountedDownload", id))[0]).toMatchObject({ outcome: "failed", status: 503, bytesSent: 0 });
+      await restore();
+    });
+  });
+}
 
 describe("1,000 downloads aborted by the client mid-stream", () => {
   /** Every descriptor of the server tree, and those that point at `file`. */
@@ -176,7 +217,7 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
   it("leaves the server's descriptors and memory at their baseline", async () => {
     const size = 64 * 1024 * 1024;
     const stored = await writeStored("submissions/aborted-many.bin", randomData(size));
-    const id = insertSubmission({ owner: "alice@example.com", file: stored, fileName: "aborted-many.bin", fileSize: size });
+    const id = await insertSubmission({ owner: "alice@example.com", file: stored, fileName: "aborted-many.bin", fileSize: size });
     cleanups.push(() => deleteRow("FileSubmission", id));
     const target = `/files/FileSubmission/file/${id}/aborted-many.bin`;
     const file = path.join(storageRoot(), stored);
@@ -185,6 +226,10 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
     // heap: RSS rises 20-60 MiB over the first several hundred aborts, depending on the
     // machine, and then stays flat), then take the baseline once idle. A leak shows as
     // growth on top of that plateau, and as descriptors that stay open on the file.
+    // On PostgreSQL the app's pool opens connections (a socket and buffers each) as
+    // concurrent queries need them, up to POSTGRES_POOL_SIZE: open them all now, with
+    // many listings at once (three queries each), so none is opened during the measure.
+    await Promise.all(Array.from({ length: 50 }, async () => (await get("/api/files", { jar: alice })).arrayBuffer()));
     await abortMany(target, 1000);
     await eventually(() => descriptors(file).onFile === 0);
     await new Promise((r) => setTimeout(r, 1000));

@@ -2,30 +2,50 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import type { DatabaseKind } from "./support/context";
+import { createPostgres } from "./support/postgres";
 import { bin, freePort, MAX_UPLOAD_BYTES, ROOT, runOrThrow, serverEnv, startNext, stopServer } from "./support/server";
 
 /**
  * Builds the app once (`next build`), then starts it with `next start` on a free
- * loopback port against a fresh SQLite database and storage directory, migrated
- * and seeded the way `npm run demo` does. Everything is removed afterwards.
+ * loopback port against a fresh database and storage directory, migrated and
+ * seeded the way `npm run demo` does. The database is the project's
+ * (vitest.config.mts): a SQLite file, or a PostgreSQL server started here
+ * (support/postgres.ts). Everything is stopped and removed afterwards.
  */
 export default async function setup(project: TestProject) {
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "private-files-it-"));
-  const databasePath = path.join(workDir, "test.db");
+  const kind = (project.config.provide?.databaseKind ?? "sqlite") as DatabaseKind;
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `private-files-it-${kind}-`));
   const storageRoot = path.join(workDir, "files");
   const port = await freePort();
-  const env = serverEnv(port, databasePath, storageRoot);
 
-  // PRIVATE_FILES_TEST_REUSE_BUILD=1 skips the build when iterating locally; CI always builds.
-  if (process.env.PRIVATE_FILES_TEST_REUSE_BUILD !== "1" || !(await exists(path.join(ROOT, ".next", "BUILD_ID")))) {
-    runOrThrow(bin("next"), ["build"], env);
+  // Both projects' setups run in this one process, one after the other: the first builds.
+  const built = globalThis as typeof globalThis & { privateFilesBuilt?: boolean };
+  if (!built.privateFilesBuilt) {
+    // PRIVATE_FILES_TEST_REUSE_BUILD=1 skips the build when iterating locally; CI always builds.
+    if (process.env.PRIVATE_FILES_TEST_REUSE_BUILD !== "1" || !(await exists(path.join(ROOT, ".next", "BUILD_ID")))) {
+      runOrThrow(bin("next"), ["build"], serverEnv(port, `file:${path.join(workDir, "build.db")}`, storageRoot));
+    }
+    built.privateFilesBuilt = true;
   }
-  runOrThrow(bin("prisma"), ["migrate", "deploy"], env);
-  runOrThrow(bin("tsx"), ["scripts/seed.ts"], env);
+
+  const postgres = kind === "postgres" ? await createPostgres() : null;
+  const databasePath = postgres ? "" : path.join(workDir, "test.db");
+  const databaseUrl = postgres ? postgres.url : `file:${databasePath}`;
+  const env = serverEnv(port, databaseUrl, storageRoot);
+  try {
+    runOrThrow(bin("tsx"), ["scripts/migrate.ts"], env);
+    runOrThrow(bin("tsx"), ["scripts/seed.ts"], env);
+  } catch (error) {
+    await postgres?.remove();
+    throw error;
+  }
 
   const server = await startNext(port, env, path.join(workDir, "server.log"));
   project.provide("baseUrl", `http://127.0.0.1:${port}`);
+  project.provide("databaseUrl", databaseUrl);
   project.provide("databasePath", databasePath);
+  project.provide("postgresDataDir", postgres?.dataDir ?? "");
   project.provide("storageRoot", storageRoot);
   project.provide("serverPid", server.pid ?? 0);
   project.provide("maxUploadBytes", MAX_UPLOAD_BYTES);
@@ -33,6 +53,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await stopServer(server);
+    await postgres?.remove();
     if (process.env.PRIVATE_FILES_TEST_KEEP === "1") console.log(`kept ${workDir}`);
     else await fs.rm(workDir, { recursive: true, force: true });
   };

@@ -22,7 +22,7 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([signIn("alice@example.com"), signIn("bob@example.com")]);
   data = randomData(SIZE);
   const file = await writeStored("submissions/contract-fixture.bin", data);
-  const id = insertSubmission({ owner: "alice@example.com", file, fileName: "contract data.bin", fileSize: SIZE });
+  const id = await insertSubmission({ owner: "alice@example.com", file, fileName: "contract data.bin", fileSize: SIZE });
   url = `/files/FileSubmission/file/${id}/contract%20data.bin`;
 });
 
@@ -216,15 +216,15 @@ describe("404", () => {
   let symlinkId: number;
 
   beforeAll(async () => {
-    emptyId = insertSubmission({ owner: "alice@example.com", file: "", fileName: "empty.txt", fileSize: 0 });
-    missingId = insertSubmission({ owner: "alice@example.com", file: "submissions/not-there.txt", fileName: "gone.txt", fileSize: 3 });
-    outsideId = insertSubmission({ owner: "alice@example.com", file: "../../../../etc/passwd", fileName: "passwd", fileSize: 1 });
+    emptyId = await insertSubmission({ owner: "alice@example.com", file: "", fileName: "empty.txt", fileSize: 0 });
+    missingId = await insertSubmission({ owner: "alice@example.com", file: "submissions/not-there.txt", fileName: "gone.txt", fileSize: 3 });
+    outsideId = await insertSubmission({ owner: "alice@example.com", file: "../../../../etc/passwd", fileName: "passwd", fileSize: 1 });
     await fs.mkdir(path.join(storageRoot(), "submissions"), { recursive: true });
     await fs.symlink("/etc/passwd", path.join(storageRoot(), "submissions", "link-out.txt"));
-    symlinkId = insertSubmission({ owner: "alice@example.com", file: "submissions/link-out.txt", fileName: "link.txt", fileSize: 1 });
+    symlinkId = await insertSubmission({ owner: "alice@example.com", file: "submissions/link-out.txt", fileName: "link.txt", fileSize: 1 });
   });
-  afterAll(() => {
-    for (const id of [emptyId, missingId, outsideId, symlinkId]) deleteRow("FileSubmission", id);
+  afterAll(async () => {
+    for (const id of [emptyId, missingId, outsideId, symlinkId]) await deleteRow("FileSubmission", id);
   });
 
   const cases: [string, () => string][] = [
@@ -262,7 +262,7 @@ describe("Content-Disposition and inline", () => {
   it("a hostile unicode name is encoded safely and decodes to the original", async () => {
     const name = 'résumé "final"; v2, 😀.txt';
     const file = await writeStored("submissions/unicode-fixture.txt", new TextEncoder().encode("hi"));
-    const id = insertSubmission({ owner: "alice@example.com", file, fileName: name, fileSize: 2 });
+    const id = await insertSubmission({ owner: "alice@example.com", file, fileName: name, fileSize: 2 });
     const response = await get(`/files/FileSubmission/file/${id}/${encodeURIComponent(name)}`, { jar: alice });
     expect(response.status).toBe(200);
     const header = response.headers.get("content-disposition")!;
@@ -288,7 +288,7 @@ describe("Content-Disposition and inline", () => {
     ["data.xml", "application/xml"],
   ])("an inline field still sends %s as an attachment", async (name, type) => {
     const file = await writeStored(`images/fixture-${name}`, new TextEncoder().encode("<script>alert(1)</script>"));
-    const id = insertImage({ file, fileName: name, fileSize: 25, title: `fixture ${name}` });
+    const id = await insertImage({ file, fileName: name, fileSize: 25, title: `fixture ${name}` });
     const response = await get(`/files/SharedImage/image/${id}/${name}`, { jar: alice });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toBe(type);

@@ -1,7 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databasePath, storageRoot, workDir } from "./support/context";
+import { databaseUrl, storageRoot, workDir } from "./support/context";
 import { deleteRow, downloadsOf, insertCounted, insertSubmission, randomData, sha256, writeStored } from "./support/fixtures";
 import { startNginx } from "./support/nginx";
 import { freePort, serverEnv, startNext, stopServer } from "./support/server";
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const [nextPort, nginxPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${nginxPort}`;
   const env = {
-    ...serverEnv(nextPort, databasePath(), storageRoot()),
+    ...serverEnv(nextPort, databaseUrl(), storageRoot()),
     NEXTAUTH_URL: base,
     PRIVATE_FILES_DELIVERY: "x-accel-redirect",
     PRIVATE_FILES_ACCEL_PREFIX: PREFIX,

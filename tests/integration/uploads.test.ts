@@ -103,12 +103,12 @@ describe("hostile upload file names: stored under a generated name, shown safely
     // An empty name is how a browser sends "no file chosen": the part is not a file.
     ["", TEXT, 400, /no file/],
   ] as const)("%j is refused (%i), nothing stored", async (name, body, status, message) => {
-    const before = { files: await onDisk(), rows: count("FileSubmission") };
+    const before = { files: await onDisk(), rows: await count("FileSubmission") };
     const response = await upload(body, name);
     expect(response.status).toBe(status);
     expect(((await response.json()) as { error: string }).error).toMatch(message);
     expect(await onDisk()).toEqual(before.files);
-    expect(count("FileSubmission")).toBe(before.rows);
+    expect(await count("FileSubmission")).toBe(before.rows);
   });
 });
 
@@ -120,13 +120,13 @@ describe("types a field does not allow: 415, nothing on disk or in the database"
     ["an ELF binary named .txt", "notes.txt", new Blob([Buffer.from([0x7f, 0x45, 0x4c, 0x46]), randomData(1000)])],
     ["binary noise named .csv", "data.csv", new Blob([Buffer.from([0, 1, 2, 3, 0, 0, 255])])],
   ])("%s", async (_label, name, body) => {
-    const before = { files: await onDisk(), rows: count("FileSubmission") };
+    const before = { files: await onDisk(), rows: await count("FileSubmission") };
     const response = await upload(body, name);
     expect(response.status).toBe(415);
     const answer = (await response.json()) as { error: string; accepted: string[] };
     expect(answer.accepted).toContain("application/pdf");
     expect(await onDisk()).toEqual(before.files);
-    expect(count("FileSubmission")).toBe(before.rows);
+    expect(await count("FileSubmission")).toBe(before.rows);
   });
 
   it("a PDF that is a PDF is accepted and downloads byte for byte", async () => {
@@ -141,7 +141,7 @@ describe("types a field does not allow: 415, nothing on disk or in the database"
 
 describe("a client that hangs up mid-upload", () => {
   it("leaves no temp file and no record, and the server takes the next upload", async () => {
-    const before = { files: await onDisk(), rows: count("FileSubmission") };
+    const before = { files: await onDisk(), rows: await count("FileSubmission") };
     const boundary = "----hangup-boundary";
     const head = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\nhang up\r\n` +
@@ -161,25 +161,25 @@ describe("a client that hangs up mid-upload", () => {
 
     expect(await until(async () => (await onDisk()).length === before.files.length)).toBe(true);
     expect(await onDisk()).toEqual(before.files);
-    expect(count("FileSubmission")).toBe(before.rows);
+    expect(await count("FileSubmission")).toBe(before.rows);
     expect((await upload(TEXT, "after-hangup.txt")).status).toBe(201);
   });
 });
 
 describe("the database fails after the file was stored", () => {
   it("answers 503 with Retry-After and removes the stored file", async () => {
-    const before = { files: await onDisk(), rows: count("FileSubmission") };
-    const lock = lockDatabase();
+    const before = { files: await onDisk(), rows: await count("FileSubmission") };
+    const lock = await lockDatabase();
     let response: Response;
     try {
       response = await upload(PDF, "saved-too-late.pdf");
     } finally {
-      lock.release();
+      await lock.release();
     }
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(await onDisk()).toEqual(before.files);
-    expect(count("FileSubmission")).toBe(before.rows);
+    expect(await count("FileSubmission")).toBe(before.rows);
     expect((await upload(PDF, "saved-in-time.pdf")).status).toBe(201);
   });
 });

@@ -5,6 +5,7 @@
 // signed-in non-owner (403) and anonymous visitors (401). Every answer is
 // checked (status, body hash, headers, no file bytes in a denial), and at the end
 // the download counters in SQLite must equal what the clients downloaded.
+// SQLite only: PostgreSQL is covered by the integration suite (integration-postgres).
 // Exit code 1 when any check fails, 130 on Ctrl-C.
 //
 // SOAK_REUSE_BUILD=1 reuses .next when it has a BUILD_ID (else `next build` runs);
@@ -239,7 +240,7 @@ async function main(): Promise<number> {
   const storageRoot = path.join(workDir, "files");
   const logFile = path.join(workDir, "server.log");
   const port = await freePort();
-  const env = serverEnv(port, databasePath, storageRoot);
+  const env = serverEnv(port, `file:${databasePath}`, storageRoot);
 
   const reuse = process.env.SOAK_REUSE_BUILD === "1" && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"));
   const step = async (label: string, command: string, args: string[]) => {
@@ -250,7 +251,7 @@ async function main(): Promise<number> {
   };
   if (reuse) console.log("next build: reusing .next (SOAK_REUSE_BUILD=1)");
   else await step("next build", bin("next"), ["build"]);
-  await step("prisma migrate deploy", bin("prisma"), ["migrate", "deploy"]);
+  await step("migrate (prisma migrate deploy)", bin("tsx"), ["scripts/migrate.ts"]);
   await step("seed", bin("tsx"), ["scripts/seed.ts"]);
 
   const db = new Database(databasePath, { timeout: 10_000 });

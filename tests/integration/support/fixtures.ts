@@ -2,22 +2,72 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { databasePath, storageRoot } from "./context";
+import pg from "pg";
+import { databaseKind, databasePath, databaseUrl, postgresDataDir, storageRoot } from "./context";
+import { startPostgres, stopPostgres } from "./postgres";
 
-// Test records are written straight into the server's SQLite database and files
-// into its storage root, so a test can create exactly the case it needs
-// (hostile stored paths, empty fields, sparse 4 GiB files…).
+// Test records are written straight into the server's database and files into its
+// storage root, so a test can create exactly the case it needs (hostile stored
+// paths, empty fields, sparse 4 GiB files…). One async API for both databases:
+// better-sqlite3 on SQLite, `pg` on PostgreSQL. SQL here is written once, with
+// "quoted" identifiers (Prisma's PostgreSQL tables keep their camelCase names
+// only when quoted; SQLite accepts the quotes too) and `?` placeholders.
 
-let db: Database.Database | undefined;
-export function database(): Database.Database {
-  db ??= new Database(databasePath(), { timeout: 10_000 });
-  return db;
+interface Backend {
+  query<T>(sql: string, params: unknown[]): Promise<T[]>;
+  /** The value to store in a DateTime column for "now", the way Prisma stores it. */
+  now(): unknown;
 }
 
-export function userId(email: string): number {
-  const row = database().prepare("SELECT id FROM User WHERE email = ?").get(email) as { id: number } | undefined;
+function sqliteBackend(): Backend {
+  const db = new Database(databasePath(), { timeout: 10_000 });
+  return {
+    async query<T>(sql: string, params: unknown[]) {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all(...params) as T[];
+      statement.run(...params);
+      return [];
+    },
+    // Prisma's SQLite adapter keeps DateTime as milliseconds since the epoch.
+    now: () => Date.now(),
+  };
+}
+
+function postgresBackend(): Backend {
+  const pool = new pg.Pool({ connectionString: databaseUrl(), max: 4, connectionTimeoutMillis: 10_000 });
+  // lockDatabase() stops the server: idle connections die, the pool opens new ones.
+  pool.on("error", () => undefined);
+  return {
+    async query<T>(sql: string, params: unknown[]) {
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      return (await pool.query(text, params)).rows as T[];
+    },
+    // TIMESTAMP(3) without time zone, in UTC, as Prisma writes it.
+    now: () => new Date().toISOString().replace("T", " ").replace("Z", ""),
+  };
+}
+
+let backend: Backend | undefined;
+const db = () => (backend ??= databaseKind() === "postgres" ? postgresBackend() : sqliteBackend());
+
+/** Runs one SQL statement (`?` placeholders) in the server's database; returns its rows. */
+export function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return db().query<T>(sql, params);
+}
+
+export async function userId(email: string): Promise<number> {
+  const [row] = await query<{ id: number }>(`SELECT "id" FROM "User" WHERE "email" = ?`, [email]);
   if (!row) throw new Error(`no user ${email}`);
-  return row.id;
+  return Number(row.id);
+}
+
+/** Every user, by email: booleans as booleans on both databases. */
+export async function users(): Promise<{ email: string; passwordHash: string; isStaff: boolean }[]> {
+  const rows = await query<{ email: string; passwordHash: string; isStaff: number | boolean }>(
+    `SELECT "email", "passwordHash", "isStaff" FROM "User" ORDER BY "email"`,
+  );
+  return rows.map((row) => ({ ...row, isStaff: Boolean(row.isStaff) }));
 }
 
 /** Writes bytes under the storage root; returns the stored (relative) path. */
@@ -31,59 +81,115 @@ export async function writeStored(relative: string, bytes: Uint8Array): Promise<
 export const randomData = (size: number) => new Uint8Array(randomBytes(size));
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-export function insertSubmission(values: { owner: string; file: string; fileName: string; fileSize: number; description?: string }): number {
-  const result = database()
-    .prepare("INSERT INTO FileSubmission (description, ownerId, file, fileName, fileSize, createdAt) VALUES (?, ?, ?, ?, ?, ?)")
-    .run(values.description ?? "fixture", userId(values.owner), values.file, values.fileName, values.fileSize, Date.now());
-  return Number(result.lastInsertRowid);
+async function insert(sql: string, params: unknown[]): Promise<number> {
+  const [row] = await query<{ id: number }>(`${sql} RETURNING "id"`, params);
+  return Number(row!.id);
 }
 
-export function insertCounted(values: { file: string; fileName: string; fileSize: number; description: string }): number {
-  const result = database()
-    .prepare("INSERT INTO CountedDownload (description, file, fileName, fileSize, downloads, createdAt) VALUES (?, ?, ?, ?, 0, ?)")
-    .run(values.description, values.file, values.fileName, values.fileSize, Date.now());
-  return Number(result.lastInsertRowid);
+export async function insertSubmission(values: { owner: string; file: string; fileName: string; fileSize: number; description?: string }): Promise<number> {
+  return insert(`INSERT INTO "FileSubmission" ("description", "ownerId", "file", "fileName", "fileSize", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`, [
+    values.description ?? "fixture",
+    await userId(values.owner),
+    values.file,
+    values.fileName,
+    values.fileSize,
+    db().now(),
+  ]);
 }
 
-export function insertImage(values: { file: string; fileName: string; fileSize: number; title: string }): number {
-  const result = database()
-    .prepare("INSERT INTO SharedImage (title, image, imageName, imageSize, createdAt) VALUES (?, ?, ?, ?, ?)")
-    .run(values.title, values.file, values.fileName, values.fileSize, Date.now());
-  return Number(result.lastInsertRowid);
+export function insertCounted(values: { file: string; fileName: string; fileSize: number; description: string }): Promise<number> {
+  return insert(`INSERT INTO "CountedDownload" ("description", "file", "fileName", "fileSize", "downloads", "createdAt") VALUES (?, ?, ?, ?, 0, ?)`, [
+    values.description,
+    values.file,
+    values.fileName,
+    values.fileSize,
+    db().now(),
+  ]);
 }
 
-export function downloadsOf(id: number): number {
-  const row = database().prepare("SELECT downloads FROM CountedDownload WHERE id = ?").get(id) as { downloads: number };
-  return row.downloads;
+export function insertImage(values: { file: string; fileName: string; fileSize: number; title: string }): Promise<number> {
+  return insert(`INSERT INTO "SharedImage" ("title", "image", "imageName", "imageSize", "createdAt") VALUES (?, ?, ?, ?, ?)`, [
+    values.title,
+    values.file,
+    values.fileName,
+    values.fileSize,
+    db().now(),
+  ]);
 }
 
-export function count(table: "FileSubmission" | "CountedDownload" | "SharedImage" | "DownloadEvent"): number {
-  return (database().prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+export async function downloadsOf(id: number): Promise<number> {
+  const [row] = await query<{ downloads: number }>(`SELECT "downloads" FROM "CountedDownload" WHERE "id" = ?`, [id]);
+  return Number(row!.downloads);
+}
+
+type Table = "FileSubmission" | "CountedDownload" | "SharedImage" | "DownloadEvent";
+
+export async function count(table: Table): Promise<number> {
+  const [row] = await query<{ n: number | string }>(`SELECT COUNT(*) AS "n" FROM "${table}"`);
+  return Number(row!.n);
+}
+
+/** The stored path of the first record of a model (the seeded one). */
+export async function firstStoredPath(table: "CountedDownload" | "SharedImage", column: "file" | "image"): Promise<string> {
+  const [row] = await query<{ path: string }>(`SELECT "${column}" AS "path" FROM "${table}" ORDER BY "id" LIMIT 1`);
+  return row!.path;
 }
 
 /** Removes a fixture row, so no later test sees a record whose file is gone. */
-export function deleteRow(table: "FileSubmission" | "CountedDownload" | "SharedImage", id: number): void {
-  database().prepare(`DELETE FROM ${table} WHERE id = ?`).run(id);
+export async function deleteRow(table: Exclude<Table, "DownloadEvent">, id: number): Promise<void> {
+  await query(`DELETE FROM "${table}" WHERE "id" = ?`, [id]);
 }
 
 /**
- * Takes SQLite's exclusive lock from this process, as a long migration or a stuck
- * writer would: the server can neither read nor write until `release()`.
+ * Makes the database unavailable to the server until `release()`:
+ * - SQLite: takes its exclusive lock from this process, as a long migration or a
+ *   stuck writer would; the server's queries fail after SQLITE_BUSY_TIMEOUT_MS.
+ * - PostgreSQL: stops the server (fast shutdown: every connection is closed);
+ *   `release()` starts it again, and the app's pool must reconnect on its own.
  */
-export function lockDatabase(): { release(): void } {
+export async function lockDatabase(): Promise<{ release(): Promise<void> }> {
+  if (databaseKind() === "postgres") {
+    const dataDir = postgresDataDir();
+    stopPostgres(dataDir);
+    return {
+      async release() {
+        startPostgres(dataDir);
+      },
+    };
+  }
   const holder = new Database(databasePath(), { timeout: 10_000 });
   holder.exec("BEGIN EXCLUSIVE");
   return {
-    release() {
+    async release() {
       holder.exec("ROLLBACK");
       holder.close();
     },
   };
 }
 
-/** Runs SQL in the server's database (triggers that inject faults, say). */
-export function execute(sql: string): void {
-  database().exec(sql);
+/**
+ * Makes every update of one CountedDownload row (the demo's preDownload counter)
+ * fail with an error ("raise"), or hang for a minute ("hang", PostgreSQL only:
+ * SQLite has no way to sleep in a trigger). Returns the function that undoes it.
+ */
+export async function breakCounter(id: number, mode: "raise" | "hang"): Promise<() => Promise<void>> {
+  const name = `break_counter_${id}`;
+  if (databaseKind() === "sqlite") {
+    if (mode === "hang") throw new Error("SQLite triggers cannot sleep");
+    await query(`CREATE TRIGGER "${name}" BEFORE UPDATE ON "CountedDownload" WHEN OLD."id" = ${id} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+    return async () => {
+      await query(`DROP TRIGGER IF EXISTS "${name}"`);
+    };
+  }
+  const body = mode === "raise" ? "RAISE EXCEPTION 'injected failure';" : "PERFORM pg_sleep(60); RETURN NEW;";
+  await query(`CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${body} END $$`);
+  await query(`CREATE TRIGGER "${name}" BEFORE UPDATE ON "CountedDownload" FOR EACH ROW WHEN (OLD."id" = ${id}) EXECUTE FUNCTION "${name}"()`);
+  return async () => {
+    // A sleeping update holds its row lock, and DROP TRIGGER would wait for it: cancel it first.
+    await query(`SELECT pg_cancel_backend("pid") FROM pg_stat_activity WHERE "wait_event" = 'PgSleep' AND "pid" <> pg_backend_pid()`);
+    await query(`DROP TRIGGER IF EXISTS "${name}" ON "CountedDownload"`);
+    await query(`DROP FUNCTION IF EXISTS "${name}"()`);
+  };
 }
 
 export interface AuditRow {
@@ -100,11 +206,15 @@ export interface AuditRow {
   rangeStart: number | null;
 }
 
-/** The audit trail of one record, oldest first. */
-export function auditOf(model: string, recordId: number): AuditRow[] {
-  return database()
-    .prepare(
-      "SELECT userId, userEmail, model, field, recordId, method, outcome, reason, status, bytesSent, rangeStart FROM DownloadEvent WHERE model = ? AND recordId = ? ORDER BY id",
-    )
-    .all(model, String(recordId)) as AuditRow[];
+/** The audit trail of one record, oldest first (BigInt columns as numbers on both databases). */
+export async function auditOf(model: string, recordId: number): Promise<AuditRow[]> {
+  const rows = await query<AuditRow>(
+    `SELECT "userId", "userEmail", "model", "field", "recordId", "method", "outcome", "reason", "status", "bytesSent", "rangeStart" FROM "DownloadEvent" WHERE "model" = ? AND "recordId" = ? ORDER BY "id"`,
+    [model, String(recordId)],
+  );
+  return rows.map((row) => ({
+    ...row,
+    bytesSent: Number(row.bytesSent),
+    rangeStart: row.rangeStart === null ? null : Number(row.rangeStart),
+  }));
 }

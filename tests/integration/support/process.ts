@@ -40,10 +40,10 @@ export function openDescriptors(pid: number, file: string): number {
 }
 
 /** Polls until `check` is true or the time is up; returns the last result. */
-export async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (check()) return true;
+    if (await check()) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return check();

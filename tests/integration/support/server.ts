@@ -66,18 +66,26 @@ export async function stopServer(child: ChildProcess): Promise<void> {
 
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
-/** The environment of a test server: its database, storage root and secrets. */
-export function serverEnv(port: number, databasePath: string, storageRoot: string): NodeJS.ProcessEnv {
+/** The environment of a test server: its database (a `file:` or `postgresql:` URL), storage root and secrets. */
+export function serverEnv(port: number, databaseUrl: string, storageRoot: string): NodeJS.ProcessEnv {
+  const postgres = /^postgres(ql)?:/.test(databaseUrl);
   return {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
-    DATABASE_URL: `file:${databasePath}`,
+    DATABASE_URL: databaseUrl,
     PRIVATE_FILES_ROOT: storageRoot,
     PRIVATE_FILES_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
     NEXTAUTH_SECRET: "integration-test-secret",
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     // A test that locks the database sees the server give up after this long.
     SQLITE_BUSY_TIMEOUT_MS: "1500",
+    // On PostgreSQL the driver is asynchronous, so the kit's timeout can cut a hung
+    // query short: faults.test.ts shows it with a trigger that sleeps. (SQLite keeps
+    // the default: its lock waits pause the whole process, no timer can fire.)
+    ...(postgres ? { PRIVATE_FILES_TIMEOUT_MS: String(POSTGRES_TIMEOUT_MS), POSTGRES_CONNECT_TIMEOUT_MS: "2000" } : {}),
   };
 }
+
+/** PRIVATE_FILES_TIMEOUT_MS of a test server on PostgreSQL. */
+export const POSTGRES_TIMEOUT_MS = 4000;
