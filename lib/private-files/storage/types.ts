@@ -43,4 +43,19 @@ export interface FileStorage {
   save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile>;
   /** Removes a stored file; a missing file is not an error. */
   delete(path: string): Promise<void>;
+  /**
+   * A short-lived URL that lets a client GET the stored file straight from the store
+   * (an S3 presigned URL), answered with the given type and disposition. Only storages
+   * that can hand out such URLs have it (S3 does, local files do not).
+   */
+  presignedUrl?(path: string, options: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid. */
+  readonly expiresIn: number;
+  /** `Content-Type` the store answers with (S3 `ResponseContentType`). */
+  readonly contentType?: string;
+  /** `Content-Disposition` the store answers with (S3 `ResponseContentDisposition`). */
+  readonly disposition?: string;
 }
