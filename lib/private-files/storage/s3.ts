@@ -211,7 +211,11 @@ class S3OpenedFile implements OpenedFile {
               controller.close();
               return;
             }
-            reader ??= await this.get(start, end, abort.signal);
+            if (!reader) {
+              reader = await this.get(start, end, abort.signal);
+              // Cancelled while the GET was on its way: release the body it brought.
+              if (abort.signal.aborted) throw abort.signal.reason ?? new Error("stream cancelled");
+            }
             const { done, value } = await reader.read();
             if (done) {
               // A short body must never look like a complete one: the route cuts the connection.
