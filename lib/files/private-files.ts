@@ -10,6 +10,7 @@ import {
 import { authOptions } from "../auth/options";
 import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";
+import { storageFromEnv } from "./storage";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
 
@@ -71,6 +72,9 @@ export const privateFiles = definePrivateFiles({
     SharedImage: sharedImages,
   },
   getSession: nextAuthSession(authOptions),
+  // Local files, or an S3 bucket with PRIVATE_FILES_STORAGE=s3 (see ./storage.ts).
+  // A field may name its own `storage` to live elsewhere than this default.
+  storage: storageFromEnv(),
   signInUrl: "/signin",
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,

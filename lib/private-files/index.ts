@@ -37,6 +37,8 @@ export type { PrivateFileRoute, RouteHandler } from "./route/create-route";
 
 export { localStorage, defaultStorageRoot } from "./storage/local";
 export type { LocalStorageOptions } from "./storage/local";
+export { s3Storage } from "./storage/s3";
+export type { S3StorageOptions } from "./storage/s3";
 export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, PresignOptions } from "./storage/types";
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 

@@ -32,12 +32,10 @@ const local = localStorage({ root });
 const presigned: PresignOptions[] = [];
 /** Local files plus presigning, standing in for an object store's `presignedUrl`. */
 const presigning: FileStorage = {
-  open: async (stored) => {
-    const file = await local.open(stored);
-    return file && { ...file, presignedUrl: async (options: PresignOptions) => (presigned.push(options), `https://store.example/${stored}?sig=abc`) };
-  },
+  open: (stored) => local.open(stored),
   save: (source, options) => local.save(source, options),
   delete: (stored) => local.delete(stored),
+  presignedUrl: async (stored, options) => (presigned.push(options), `https://store.example/${stored}?sig=abc`),
 };
 
 const docs = privateModel<Doc, number>({ id: intId, load: async (id) => (id === 1 ? { id, file: "docs/été 2024/report.bin", name: "Report été.pdf" } : null) }).fields({

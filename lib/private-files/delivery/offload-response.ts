@@ -1,4 +1,4 @@
-import type { OpenedFile } from "../storage/types";
+import type { FileStorage, OpenedFile } from "../storage/types";
 import { accelRedirect, presignedRedirect, sendfile } from "./offload";
 import type { Delivery } from "./types";
 
@@ -9,13 +9,15 @@ export class DeliveryConfigError extends Error {
 
 /**
  * The answer that hands a granted file to the front server or the object store.
- * `headers` are the file's planned headers (type, disposition, security headers).
+ * `headers` are the file's planned headers (type, disposition, security headers);
+ * `storage` is the field's, which presigns for `redirect`.
  */
 export async function offloadResponse(
   delivery: Exclude<Delivery, "stream">,
   file: OpenedFile,
   storedPath: string,
   headers: Headers,
+  storage: FileStorage,
 ): Promise<Response> {
   switch (delivery.mode) {
     case "x-accel-redirect":
@@ -24,8 +26,8 @@ export async function offloadResponse(
       if (file.localPath === undefined) throw new DeliveryConfigError("x-sendfile needs a storage on this machine (localStorage)");
       return sendfile(file.localPath, headers);
     case "redirect": {
-      if (!file.presignedUrl) throw new DeliveryConfigError("redirect needs a storage that can presign URLs (s3Storage)");
-      const url = await file.presignedUrl({
+      if (!storage.presignedUrl) throw new DeliveryConfigError("redirect needs a storage that can presign URLs (s3Storage)");
+      const url = await storage.presignedUrl(storedPath, {
         expiresIn: delivery.expiresIn ?? 60,
         contentType: headers.get("content-type") ?? "application/octet-stream",
         contentDisposition: headers.get("content-disposition") ?? "attachment",

@@ -128,7 +128,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     // conditional handling on the same file); the route has authorized and counted.
     await file.close();
     try {
-      const response = await offloadResponse(delivery, file, stored, plan.headers);
+      const response = await offloadResponse(delivery, file, stored, plan.headers, config.storageOf(field));
       finished("offloaded", response.status, 0);
       return response;
     } catch (error) {

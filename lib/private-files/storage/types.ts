@@ -16,17 +16,6 @@ export interface OpenedFile {
   close(): Promise<void>;
   /** The file's real absolute path, when it lives on this machine (the `x-sendfile` delivery). */
   readonly localPath?: string;
-  /** A short-lived URL the object store serves this file from (the `redirect` delivery). */
-  presignedUrl?(options: PresignOptions): Promise<string>;
-}
-
-export interface PresignOptions {
-  /** Seconds the URL stays valid. */
-  readonly expiresIn: number;
-  /** Sent back by the store as `Content-Type`. */
-  readonly contentType: string;
-  /** Sent back by the store as `Content-Disposition`, so the browser keeps the right name. */
-  readonly contentDisposition: string;
 }
 
 export interface SaveOptions {
@@ -56,4 +45,20 @@ export interface FileStorage {
   save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile>;
   /** Removes a stored file; a missing file is not an error. */
   delete(path: string): Promise<void>;
+  /**
+   * A short-lived URL that lets a client GET the stored file straight from the store
+   * (an S3 presigned URL), answered with the given type and disposition. Only storages
+   * that can hand out such URLs have it (S3 does, local files do not); the `redirect`
+   * delivery needs it.
+   */
+  presignedUrl?(path: string, options: PresignOptions): Promise<string>;
+}
+
+export interface PresignOptions {
+  /** Seconds the URL stays valid. */
+  readonly expiresIn: number;
+  /** `Content-Type` the store answers with (S3 `ResponseContentType`). */
+  readonly contentType?: string;
+  /** `Content-Disposition` the store answers with (S3 `ResponseContentDisposition`), so the browser keeps the right name. */
+  readonly contentDisposition?: string;
 }
