@@ -50,6 +50,7 @@ const redirects = privateModel<Doc, number>({ id: intId, load: async (id) => ({ 
 const misconfigured = privateModel<Doc, number>({ id: intId, load: async (id) => ({ id, file: "docs/été 2024/report.bin", name: "report.pdf" }) }).fields({
   file: { uploadTo: "docs", originalName: "name", delivery: { mode: "redirect" } },
 });
+const quiet = { warn: () => undefined, error: () => undefined };
 
 const alice: Session = { user: { id: "1", isStaff: false, name: "Alice", email: "alice@example.com" }, expires: "2999-01-01T00:00:00.000Z" };
 let route: PrivateFileRoute;
@@ -62,7 +63,7 @@ beforeAll(async () => {
   await fs.writeFile(path.join(root, "docs", "été 2024", "report.bin"), DATA);
   route = createPrivateFileRoute(
     definePrivateFiles({
-      models: { docs, sendfiles, redirects, misconfigured },
+      models: { docs, sendfiles, redirects },
       getSession: async (request) => (request.headers.has("x-alice") ? alice : null),
       storage: local,
       logger: { warn: () => undefined, error: () => undefined },
@@ -167,11 +168,14 @@ describe("redirect", () => {
     expect(counted).toBe(1);
   });
 
-  it("is a 500 (logged) when the storage cannot presign, with no bytes", async () => {
-    const response = await call("/files/misconfigured/file/1/report.pdf");
-    expect(response.status).toBe(500);
-    expect(await response.text()).toBe("Internal Server Error\n");
-    await new Promise((r) => setTimeout(r, 10));
-    expect(finished.map((e) => e.outcome)).toEqual(["failed"]);
+  it("is refused at start-up on a storage that cannot presign (local files), per field or by default", () => {
+    const getSession = async () => null;
+    expect(() => definePrivateFiles({ models: { misconfigured }, getSession, storage: local, logger: quiet })).toThrow(
+      'misconfigured.file: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files',
+    );
+    const plain = privateModel<Doc, number>({ id: intId, load: async () => null }).fields({ file: { uploadTo: "docs" } });
+    expect(() => definePrivateFiles({ models: { plain }, getSession, storage: local, delivery: { mode: "redirect" }, logger: quiet })).toThrow(/plain\.file/);
+    // The same config is fine once the default storage presigns (plain names no storage of its own).
+    expect(() => definePrivateFiles({ models: { plain }, getSession, storage: presigning, delivery: { mode: "redirect" } })).not.toThrow();
   });
 });

@@ -90,6 +90,8 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     },
   };
 
+  assertDeliveriesFit(config);
+
   const lookup = (modelKey: string, fieldName: string) => {
     const model = models.get(modelKey);
     const field = model?.model.compiled.fields.get(fieldName);
@@ -121,4 +123,20 @@ function positive(value: number | undefined, name: string): number | undefined {
 function normaliseBasePath(basePath: string): string {
   const trimmed = `/${basePath.replace(/^\/+|\/+$/g, "")}`;
   return trimmed === "/" ? "" : trimmed;
+}
+
+/**
+ * `redirect` needs a storage that presigns URLs: refuse the configuration at start-up,
+ * rather than with a 500 on the first granted download. (Whether a storage has files on
+ * this machine, which `x-sendfile` needs, is only known once a file is opened.)
+ */
+function assertDeliveriesFit(config: ResolvedConfig): void {
+  for (const { key, model } of config.models.values()) {
+    for (const field of model.compiled.fields.values()) {
+      const delivery = config.deliveryOf(field);
+      if (delivery !== "stream" && delivery.mode === "redirect" && !config.storageOf(field).presignedUrl) {
+        throw new TypeError(`${key}.${field.name}: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files`);
+      }
+    }
+  }
 }
