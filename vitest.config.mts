@@ -1,5 +1,5 @@
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const alias = { "@": path.dirname(new URL(import.meta.url).pathname) };
 
@@ -9,6 +9,9 @@ function integration(database: "sqlite" | "postgres", groupOrder: number) {
     test: {
       name: `integration-${database}`,
       include: ["tests/integration/**/*.test.ts"],
+      // `*.postgres.test.ts` needs what only PostgreSQL gives (several app instances on
+      // one database): it runs in the PostgreSQL project only.
+      exclude: database === "sqlite" ? [...configDefaults.exclude, "tests/integration/**/*.postgres.test.ts"] : configDefaults.exclude,
       environment: "node",
       // One built app and one server (and database) per project (see global-setup.ts).
       globalSetup: ["tests/integration/global-setup.ts"],
