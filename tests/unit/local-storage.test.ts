@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { localStorage, UnsafeStoredPathError, UploadTooLargeError, type FileStorage } from "@/lib/private-files";
+import { readAll, streamOf } from "../support/streams";
 
 let tmp: string;
 let root: string;
@@ -27,23 +28,6 @@ async function put(relative: string, data: Uint8Array | string): Promise<string>
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, data);
   return file;
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ bytes: Buffer; chunks: number }> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
-  return { bytes: Buffer.concat(chunks), chunks: chunks.length };
-}
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = chunks[i++];
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(chunk);
-    },
-  });
 }
 
 /** Open descriptors of this process that point at `file`. */

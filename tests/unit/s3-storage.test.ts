@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { s3Storage, UnsafeStoredPathError, UploadTooLargeError, type FileStorage } from "@/lib/private-files";
 import { S3_TEST_BUCKET, startS3rver, type TestS3Server } from "../support/s3rver";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
+import { readAll, streamOf } from "../support/streams";
 
 // S3 storage against a real S3 HTTP server (s3rver) on loopback. A TCP relay in front
 // of it counts the bytes that cross the network and can cut a connection mid-body.
@@ -63,23 +64,6 @@ afterAll(async () => {
 
 async function put(key: string, data: Uint8Array | string): Promise<void> {
   await client.send(new PutObjectCommand({ Bucket: S3_TEST_BUCKET, Key: `kit/${key}`, Body: data }));
-}
-
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ bytes: Buffer; chunks: number }> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
-  return { bytes: Buffer.concat(chunks), chunks: chunks.length };
-}
-
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = chunks[i++];
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(chunk);
-    },
-  });
 }
 
 /** `total` random bytes in 64 KiB chunks, produced as they are read; `cancelled` tells whether the consumer gave up. */
