@@ -32,6 +32,13 @@ export type { Delivery } from "./delivery/types";
 export { accelRedirectTarget } from "./delivery/offload";
 export { DeliveryConfigError } from "./delivery/offload-response";
 
+export { prismaLinkStore } from "./links/prisma-store";
+export type { LinkTokenDelegate } from "./links/prisma-store";
+export type { LinkStore, LinkRecord, NewLink } from "./links/store";
+export type { FieldLinkOptions, LinksOptions, LinkUse, CreateLinkOptions, FileLink } from "./links/types";
+export type { LinkDenialReason } from "./links/check-link";
+export { LinkSecretError } from "./links/secrets";
+
 export { createPrivateFileRoute } from "./route/create-route";
 export type { PrivateFileRoute, RouteHandler } from "./route/create-route";
 

@@ -18,6 +18,7 @@ describe("preDownload", () => {
       request: new Request("http://localhost/files/docs/file/1/a.txt"),
       session: null,
       user: null,
+      link: null,
       range: null,
       size: 3,
     };

@@ -4,6 +4,11 @@ import { defaultStorageRoot, localStorage } from "../storage/local";
 import type { FileStorage } from "../storage/types";
 import { consoleLogger } from "./logger";
 import type { Delivery } from "../delivery/types";
+import type { ResolvedLinks } from "../links/check-link";
+import { createLink, DEFAULT_MAX_EXPIRES_IN } from "../links/create-link";
+import { linkSecrets } from "../links/secrets";
+import type { LinkRecord } from "../links/store";
+import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types";
 
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
@@ -29,6 +34,8 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
   timeoutMs?: number;
   /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
   delivery?: Delivery;
+  /** Signed and single-use links (fields opt in with their `links` option). */
+  links?: LinksOptions;
   logger?: Logger;
 }
 
@@ -47,6 +54,7 @@ export interface ResolvedConfig {
   readonly retryAfterSeconds: number;
   readonly timeoutMs: number;
   readonly logger: Logger;
+  readonly links: ResolvedLinks;
   deliveryOf(field: CompiledField): Delivery;
   storageOf(field: CompiledField): FileStorage;
 }
@@ -59,6 +67,22 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
   /** The field declaration with defaults applied (for the route and the upload helper). */
   readonly config: ResolvedConfig;
   field(model: string, field: string): { model: ResolvedModel; field: CompiledField } | undefined;
+  /**
+   * The file's URL with a `?token=` that grants it without a session, until it expires
+   * (`singleUse`: for one download). The field must accept the kind of link (its `links`
+   * option). Relative to the site, like `fileUrl`.
+   */
+  signedFileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<string>;
+  /** `signedFileUrl`, with the link's id (to revoke it) and expiry. */
+  createFileLink<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<FileLink>;
+  /** The recorded links (needs `links.store`). */
+  readonly links: {
+    find(id: string): Promise<LinkRecord | null>;
+    /** Revokes a link: from now on it gets 403. `false` when there is no such link. */
+    revoke(id: string): Promise<boolean>;
+    /** Deletes expired links and single-use links used longer ago than the resume window; returns how many. */
+    prune(now?: Date): Promise<number>;
+  };
 }
 
 const MiB = 1024 * 1024;
@@ -73,6 +97,11 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     models.set(key, { key, model });
   }
   let defaultStorage = options.storage;
+  const links: ResolvedLinks = {
+    secrets: () => linkSecrets(options.links?.secrets),
+    store: options.links?.store,
+    resumeWindowSeconds: options.links?.resumeWindowSeconds ?? 600,
+  };
   const config: ResolvedConfig = {
     models,
     getSession: options.getSession,
@@ -82,6 +111,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
     logger: options.logger ?? consoleLogger,
+    links,
     deliveryOf: (field) => field.delivery ?? options.delivery ?? "stream",
     storageOf(field) {
       if (field.storage) return field.storage;
@@ -91,6 +121,12 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
   };
 
   assertDeliveriesFit(config);
+  assertLinksFit(config);
+
+  const requireStore = () => {
+    if (!links.store) throw new TypeError("recorded links need links.store in the config");
+    return links.store;
+  };
 
   const lookup = (modelKey: string, fieldName: string) => {
     const model = models.get(modelKey);
@@ -98,18 +134,37 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     return model && field ? { model, field } : undefined;
   };
 
+  /** A record's field: its URL and what a link to it signs. */
+  const locate = (modelKey: string, fieldName: string, record: unknown) => {
+    const found = lookup(modelKey, fieldName);
+    if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+    const name = found.field.fileName(record);
+    const storedPath = found.field.storedPath(record);
+    if (name === null || storedPath === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
+    const compiled = found.model.model.compiled;
+    const recordId = compiled.id.format(compiled.idOf(record));
+    const url = [basePath, modelKey, fieldName, recordId, name].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/");
+    return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath } };
+  };
+
   return {
     models: options.models,
     config,
     field: lookup,
-    fileUrl(modelKey, fieldName, record) {
-      const found = lookup(modelKey, fieldName);
-      if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
-      const name = found.field.fileName(record);
-      if (name === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
-      const compiled = found.model.model.compiled;
-      const id = compiled.id.format(compiled.idOf(record));
-      return [basePath, modelKey, fieldName, id, name].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/");
+    fileUrl: (modelKey, fieldName, record) => locate(modelKey, fieldName, record).url,
+    async signedFileUrl(modelKey, fieldName, record, linkOptions = {}) {
+      return (await this.createFileLink(modelKey, fieldName, record, linkOptions)).url;
+    },
+    createFileLink(modelKey, fieldName, record, linkOptions = {}) {
+      const { url, field, file } = locate(modelKey, fieldName, record);
+      return createLink(url, file, field.links, links, linkOptions);
+    },
+    links: {
+      find: (id) => requireStore().find(id),
+      revoke: (id) => requireStore().revoke(id, new Date()),
+      prune(now = new Date()) {
+        return requireStore().prune({ expiredBefore: now, usedBefore: new Date(now.getTime() - links.resumeWindowSeconds * 1000) });
+      },
     },
   };
 }
@@ -137,6 +192,20 @@ function assertDeliveriesFit(config: ResolvedConfig): void {
       if (delivery !== "stream" && delivery.mode === "redirect" && !config.storageOf(field).presignedUrl) {
         throw new TypeError(`${key}.${field.name}: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files`);
       }
+    }
+  }
+}
+
+/** Single-use links need a store; a lifetime cap must be a whole number of seconds. Checked at start-up. */
+function assertLinksFit(config: ResolvedConfig): void {
+  for (const { key, model } of config.models.values()) {
+    for (const field of model.compiled.fields.values()) {
+      const accepted = field.links;
+      if (accepted?.singleUse && !config.links.store) {
+        throw new TypeError(`${key}.${field.name}: single-use links need links.store in the config (a table every app instance shares)`);
+      }
+      const max = accepted?.maxExpiresIn ?? DEFAULT_MAX_EXPIRES_IN;
+      if (!Number.isInteger(max) || max <= 0) throw new TypeError(`${key}.${field.name}: links.maxExpiresIn must be a whole number of seconds`);
     }
   }
 }

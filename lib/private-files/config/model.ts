@@ -5,6 +5,7 @@ import type { FileStorage } from "../storage/types";
 import { relativeFolder, relativeSegments } from "../storage/safe-path";
 import { fileTypeRules, type FileTypeRule } from "../upload/file-types";
 import type { Delivery } from "../delivery/types";
+import type { FieldLinkOptions } from "../links/types";
 
 // Type-only markers: they carry a model's record and id types from `privateModel()`
 // to `fileUrl()`, conditions and hook listeners, and never exist at run time.
@@ -25,6 +26,8 @@ export interface CompiledField {
   readonly delivery: Delivery | undefined;
   /** The types uploads may have; undefined: any. */
   readonly allowedTypes: readonly FileTypeRule[] | undefined;
+  /** Which links the field accepts; undefined: none. */
+  readonly links: FieldLinkOptions | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
   /**
@@ -113,6 +116,7 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
     maxUploadBytes: declared.maxUploadBytes,
     allowedTypes: declared.allowedTypes && fileTypeRules(declared.allowedTypes),
     delivery: declared.delivery,
+    links: declared.links,
     storedPath,
     owns(stored) {
       let segments: string[];

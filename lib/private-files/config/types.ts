@@ -3,6 +3,7 @@ import type { IdCodec } from "./ids";
 import type { FileStorage } from "../storage/types";
 import type { FileTypeRule } from "../upload/file-types";
 import type { Delivery } from "../delivery/types";
+import type { FieldLinkOptions } from "../links/types";
 
 /** The signed-in user as next-auth describes it (augment `Session` to add `id`, roles…). */
 export type SessionUser = NonNullable<Session["user"]>;
@@ -66,6 +67,11 @@ export interface FieldOptions<R> {
   allowedTypes?: readonly (string | FileTypeRule)[];
   /** How the bytes are sent (stream, x-accel-redirect, x-sendfile, redirect). Default: the config's. */
   delivery?: Delivery;
+  /**
+   * Links that work without a session (`signedFileUrl`): `{ signed: true }` for links
+   * valid until they expire, `{ singleUse: true }` for one download. Default: none.
+   */
+  links?: FieldLinkOptions;
 }
 
 /** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */

@@ -1,6 +1,7 @@
 import type { Session } from "next-auth";
 import type { AnyPrivateModel, PrivateModel } from "../config/model";
 import type { SessionUser } from "../config/types";
+import type { LinkDenialReason } from "../links/check-link";
 import { Signal } from "./signal";
 
 /**
@@ -8,9 +9,12 @@ import { Signal } from "./signal";
  * - `anonymous`: nobody is signed in and the condition needs a user;
  * - `forbidden`: the condition returned false for the signed-in user;
  * - `condition-error`: the condition threw (the route answers 500: fail closed);
- * - `condition-timeout`: the condition did not answer in time (503).
+ * - `condition-timeout`: the condition did not answer in time (503);
+ * - a `link-…` reason: a `?token=` link was refused (403, or 410 for a used single-use
+ *   link; see LinkDenialReason), or `link-error` when checking it failed (the store is
+ *   down: 503; no link secret configured: 500).
  */
-export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "condition-timeout";
+export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "condition-timeout" | LinkDenialReason | "link-error";
 
 /** What a `downloadDenied` listener receives. */
 export interface DenialEvent<R> {
@@ -24,7 +28,7 @@ export interface DenialEvent<R> {
   readonly session: Session | null;
   readonly user: SessionUser | null;
   readonly reason: DenialReason;
-  /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 302 (sign-in redirect), 500 or 503. */
+  /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
   readonly status: number;
 }
 

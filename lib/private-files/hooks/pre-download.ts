@@ -2,6 +2,7 @@ import type { Session } from "next-auth";
 import type { AnyPrivateModel, PrivateModel } from "../config/model";
 import type { SessionUser } from "../config/types";
 import type { ByteRange } from "../storage/types";
+import type { LinkUse } from "../links/types";
 import { Signal } from "./signal";
 
 /** What a `preDownload` listener receives: the counterpart of Django's `pre_download` arguments. */
@@ -19,6 +20,8 @@ export interface DownloadEvent<R> {
   readonly range: ByteRange | null;
   /** Size of the whole file in bytes. */
   readonly size: number;
+  /** The link (`?token=`) that granted this download; `null` when the session did. */
+  readonly link: LinkUse | null;
 }
 
 export type DownloadListener<R> = (event: DownloadEvent<R>) => unknown;

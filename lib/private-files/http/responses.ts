@@ -17,6 +17,8 @@ export const unauthorized = () => plain(401, "Unauthorized: sign in to download 
 export const forbidden = () => plain(403, "Forbidden");
 export const methodNotAllowed = () => plain(405, "Method Not Allowed", { Allow: ALLOWED_METHODS });
 export const internalError = () => plain(500, "Internal Server Error");
+/** A refused link: 403 or 410 (Gone: a single-use link already used), with the short reason. */
+export const linkRefused = (status: 403 | 410, reason: string) => plain(status, `${status === 410 ? "Gone" : "Forbidden"}: ${reason}`);
 export const unavailable = (retryAfterSeconds: number) =>
   plain(503, "Service Unavailable", { "Retry-After": String(retryAfterSeconds) });
 

@@ -6,10 +6,14 @@ import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
+import { checkLink, clientFingerprint, type LinkVerdict } from "../links/check-link";
+import { LinkSecretError } from "../links/secrets";
+import type { LinkUse } from "../links/types";
 import {
   forbidden,
   internalError,
   isBrowserNavigation,
+  linkRefused,
   notFound,
   redirectToSignIn,
   unauthorized,
@@ -64,20 +68,39 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     return response;
   };
 
-  let granted: boolean;
-  try {
-    granted = await withTimeout(isGranted(field, request, session, record), timeoutMs, "condition");
-  } catch (error) {
-    if (error instanceof TimeoutError) {
-      logger.error("condition timed out; access denied", { model: entry.key, field: field.name, error: error.message });
-      return deny("condition-timeout", unavailable(config.retryAfterSeconds));
+  // A `?token=` link is judged on its own: the link is the permission (plus a session
+  // when the field asks for one); the field's condition is not consulted.
+  const token = url.searchParams.get("token");
+  let link: Extract<LinkVerdict, { granted: true }> | null = null;
+  if (token !== null) {
+    const file = { model: entry.key, field: field.name, recordId: who.recordId, storedPath: stored };
+    let verdict: LinkVerdict;
+    try {
+      verdict = await withTimeout(checkLink(token, file, field.links, config.links, request, new Date()), timeoutMs, "link check");
+    } catch (error) {
+      const misconfigured = error instanceof LinkSecretError;
+      logger.error(misconfigured ? "links are not configured" : "link store failed", { model: entry.key, field: field.name, error: String(error) });
+      return deny("link-error", misconfigured ? internalError() : unavailable(config.retryAfterSeconds));
     }
-    logger.error("condition threw; access denied", { model: entry.key, field: field.name, error: String(error) });
-    return deny("condition-error", internalError());
-  }
-  if (!granted) {
-    const reason = session?.user ? "forbidden" : "anonymous";
-    return deny(reason, refusal(config, field, reason, request, url));
+    if (!verdict.granted) return deny(verdict.reason, linkRefused(verdict.status, verdict.message));
+    if (field.links?.requireSession && !session?.user) return deny("anonymous", refusal(config, field, "anonymous", request, url));
+    link = verdict;
+  } else {
+    let granted: boolean;
+    try {
+      granted = await withTimeout(isGranted(field, request, session, record), timeoutMs, "condition");
+    } catch (error) {
+      if (error instanceof TimeoutError) {
+        logger.error("condition timed out; access denied", { model: entry.key, field: field.name, error: error.message });
+        return deny("condition-timeout", unavailable(config.retryAfterSeconds));
+      }
+      logger.error("condition threw; access denied", { model: entry.key, field: field.name, error: String(error) });
+      return deny("condition-error", internalError());
+    }
+    if (!granted) {
+      const reason = session?.user ? "forbidden" : "anonymous";
+      return deny(reason, refusal(config, field, reason, request, url));
+    }
   }
 
   let file: OpenedFile | null;
@@ -103,14 +126,41 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     return new Response(null, { status: plan.status, headers: plan.headers });
   }
 
-  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size };
+  // A single-use link is spent here, by the answer that sends its bytes: HEAD, 304 and
+  // 416 above never spend it. Of simultaneous requests exactly one wins (see LinkStore).
+  let unspend = async (): Promise<void> => undefined;
+  if (link?.consume) {
+    const store = config.links.store!;
+    const { id } = link.use;
+    const usedAt = new Date();
+    let won: boolean;
+    try {
+      won = await withTimeout(store.consume(id, usedAt, clientFingerprint(request)), timeoutMs, "link store");
+    } catch (error) {
+      await file.close();
+      logger.error("link store failed", { model: entry.key, field: field.name, error: String(error) });
+      return deny("link-error", unavailable(config.retryAfterSeconds));
+    }
+    if (!won) {
+      await file.close();
+      return deny("link-used", linkRefused(410, "link already used"));
+    }
+    // A download that fails before its first byte gives the link back.
+    unspend = () =>
+      store.release(id, usedAt).catch((error: unknown) => {
+        logger.error("could not give a single-use link back", { model: entry.key, field: field.name, error: String(error) });
+      });
+  }
+
+  const linkUse: LinkUse | null = link?.use ?? null;
+  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size, link: linkUse };
   const startedAt = new Date();
   const finished = (outcome: DownloadOutcome, status: number, bytesSent: number) =>
     announceFinished(config, entry, { ...event, outcome, status, bytesSent, startedAt, durationMs: Date.now() - startedAt.getTime() });
   try {
     await withTimeout(preDownload.send(entry.model, event), timeoutMs, "preDownload listeners");
   } catch (error) {
-    await file.close();
+    await Promise.all([file.close(), unspend()]);
     const timedOut = error instanceof TimeoutError;
     logger.error(`preDownload listener ${timedOut ? "timed out" : "threw"}; download aborted`, {
       model: entry.key,
@@ -132,6 +182,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       finished("offloaded", response.status, 0);
       return response;
     } catch (error) {
+      await unspend();
       logger.error("could not hand the download over", { model: entry.key, field: field.name, mode: delivery.mode, error: String(error) });
       finished("failed", 500, 0);
       return internalError();
