@@ -10,10 +10,11 @@ const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const port = process.env.PORT || "3000";
 
-/** A NEXTAUTH_SECRET that survives restarts: from the environment, else kept in data/. */
-function nextAuthSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(root, "data", "nextauth-secret");
+/** A secret that survives restarts: from the environment, else generated once and kept in data/. */
+function keptSecret(variable: string, fileName: string): string {
+  const given = process.env[variable];
+  if (given) return given;
+  const file = path.join(root, "data", fileName);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
@@ -23,7 +24,9 @@ function nextAuthSecret(): string {
 
 const env = {
   ...process.env,
-  NEXTAUTH_SECRET: nextAuthSecret(),
+  NEXTAUTH_SECRET: keptSecret("NEXTAUTH_SECRET", "nextauth-secret"),
+  // Signs shareable links (lib/files/private-files.ts); a separate key from the sessions'.
+  PRIVATE_FILES_LINK_SECRET: keptSecret("PRIVATE_FILES_LINK_SECRET", "link-secret"),
   NEXTAUTH_URL: process.env.NEXTAUTH_URL || `http://localhost:${port}`,
   NEXT_TELEMETRY_DISABLED: "1",
 };

@@ -38,6 +38,7 @@ async function recordFinished(event: DownloadFinishedEvent<unknown>): Promise<vo
       bytesSent: BigInt(event.bytesSent),
       rangeStart: event.range === null ? null : BigInt(event.range.start),
       durationMs: Math.round(event.durationMs),
+      linkId: event.link?.id ?? null,
       at: event.startedAt,
     },
   });

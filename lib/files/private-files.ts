@@ -3,6 +3,7 @@ import {
   intId,
   nextAuthSession,
   preDownload,
+  prismaLinkStore,
   privateModel,
   signedIn,
   type Condition,
@@ -41,12 +42,22 @@ const SUBMISSION_TYPES = [
   "audio/wav",
 ];
 
-/** FileSubmission.file: only its owner may download it, as an attachment. */
+/**
+ * FileSubmission.file: only its owner may download it, as an attachment; the owner may
+ * share it with links that need no session (app/api/links): for up to a week, or for
+ * one download.
+ */
 export const fileSubmissions = privateModel({
   id: intId,
   load: (id) => prisma.fileSubmission.findUnique({ where: { id } }),
 }).fields({
-  file: { uploadTo: "submissions", condition: isOwner, originalName: "fileName", allowedTypes: SUBMISSION_TYPES },
+  file: {
+    uploadTo: "submissions",
+    condition: isOwner,
+    originalName: "fileName",
+    allowedTypes: SUBMISSION_TYPES,
+    links: { signed: true, singleUse: true, maxExpiresIn: 7 * 24 * 3600 },
+  },
 });
 
 /** CountedDownload.file: any signed-in user; every download is counted below. */
@@ -79,6 +90,9 @@ export const privateFiles = definePrivateFiles({
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
   delivery: deliveryFromEnv(),
+  // Links are signed with PRIVATE_FILES_LINK_SECRET (and PRIVATE_FILES_LINK_PREVIOUS_SECRETS
+  // during a rotation) and recorded in FileLinkToken, shared by every app instance.
+  links: { store: prismaLinkStore(prisma.fileLinkToken) },
 });
 
 connectAuditTrail();

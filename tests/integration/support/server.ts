@@ -77,6 +77,7 @@ export function serverEnv(port: number, databaseUrl: string, storageRoot: string
     PRIVATE_FILES_ROOT: storageRoot,
     PRIVATE_FILES_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
     NEXTAUTH_SECRET: "integration-test-secret",
+    PRIVATE_FILES_LINK_SECRET: LINK_SECRET,
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
     // A test that locks the database sees the server give up after this long.
     SQLITE_BUSY_TIMEOUT_MS: "1500",
@@ -86,6 +87,9 @@ export function serverEnv(port: number, databaseUrl: string, storageRoot: string
     ...(postgres ? { PRIVATE_FILES_TIMEOUT_MS: String(POSTGRES_TIMEOUT_MS), POSTGRES_CONNECT_TIMEOUT_MS: "2000" } : {}),
   };
 }
+
+/** PRIVATE_FILES_LINK_SECRET of test servers (a test may restart one with a rotated list). */
+export const LINK_SECRET = "integration-link-secret-0123456789abcdef";
 
 /** PRIVATE_FILES_TIMEOUT_MS of a test server on PostgreSQL. */
 export const POSTGRES_TIMEOUT_MS = 4000;
