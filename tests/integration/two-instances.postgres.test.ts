@@ -113,6 +113,30 @@ describe("two app instances sharing PostgreSQL and S3", () => {
     expect(trail.every((row) => row.outcome === "completed" && row.status === 200 && row.bytesSent === data.length)).toBe(true);
   });
 
+  it("a single-use link made on A, used 50 times at once across A and B: exactly one download, 49 × 410", async () => {
+    const data = new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(50_000)]));
+    const form = new FormData();
+    form.set("description", "shared once");
+    form.set("file", new Blob([data]), "once.pdf");
+    const uploaded = await fetchAt(A(), "/api/files", alice, { method: "POST", body: form });
+    expect(uploaded.status).toBe(201);
+    const item = (await uploaded.json()) as { id: number };
+    submissions.push(item.id);
+    const made = await fetchAt(A(), "/api/links", alice, { method: "POST", body: JSON.stringify({ file: item.id, kind: "single-use" }), headers: { "Content-Type": "application/json" } });
+    expect(made.status).toBe(201);
+    const { url } = (await made.json()) as { url: string };
+    const target = `${new URL(url).pathname}${new URL(url).search}`;
+
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const response = await fetch(`${(i % 2 === 0 ? A() : B()).base}${target}`);
+        return { status: response.status, hash: sha256(new Uint8Array(await response.arrayBuffer())) };
+      }),
+    );
+    expect(answers.filter((answer) => answer.status === 200 && answer.hash === sha256(data))).toHaveLength(1);
+    expect(answers.filter((answer) => answer.status === 410)).toHaveLength(49);
+  });
+
   it("an instance that restarts loses nothing: the other serves meanwhile, and sessions, files and counts carry on", async () => {
     const data = randomData(10_000);
     const file = await countedInBucket("restart.bin", data);

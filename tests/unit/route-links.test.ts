@@ -77,7 +77,7 @@ function memoryStore(): LinkStore & { rows: Map<string, LinkRecord>; failing: bo
   return store;
 }
 
-const isOwner = owner<Doc>((doc) => doc.ownerId);
+const isOwner = owner<Doc>("ownerId");
 const docs = privateModel<Doc, number>({ id: intId, load }).fields({
   file: { uploadTo: "docs", condition: isOwner, originalName: "name", links: { signed: true, singleUse: true, maxExpiresIn: 3600 } },
 });

@@ -10,7 +10,7 @@ const MIN_LENGTH = 32;
  * then `PRIVATE_FILES_LINK_PREVIOUS_SECRETS` (comma-separated). Read when first
  * needed, not at start-up, so `next build` needs no secret.
  */
-export function linkSecrets(configured: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): readonly string[] {
+export function linkSecrets(configured: readonly string[] | undefined, env: Readonly<Record<string, string | undefined>> = process.env): readonly string[] {
   const fromEnv = () =>
     [env.PRIVATE_FILES_LINK_SECRET ?? "", ...(env.PRIVATE_FILES_LINK_PREVIOUS_SECRETS ?? "").split(",")].map((s) => s.trim()).filter((s) => s !== "");
   const secrets = configured ?? fromEnv();

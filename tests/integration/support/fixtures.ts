@@ -15,8 +15,8 @@ import { startPostgres, stopPostgres } from "./postgres";
 
 interface Backend {
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
-  /** The value to store in a DateTime column for "now", the way Prisma stores it. */
-  now(): unknown;
+  /** The value to store in a DateTime column, the way Prisma stores it. */
+  time(date: Date): unknown;
 }
 
 function sqliteBackend(): Backend {
@@ -29,7 +29,7 @@ function sqliteBackend(): Backend {
       return [];
     },
     // Prisma's SQLite adapter keeps DateTime as milliseconds since the epoch.
-    now: () => Date.now(),
+    time: (date) => date.getTime(),
   };
 }
 
@@ -44,12 +44,15 @@ function postgresBackend(): Backend {
       return (await pool.query(text, params)).rows as T[];
     },
     // TIMESTAMP(3) without time zone, in UTC, as Prisma writes it.
-    now: () => new Date().toISOString().replace("T", " ").replace("Z", ""),
+    time: (date) => date.toISOString().replace("T", " ").replace("Z", ""),
   };
 }
 
 let backend: Backend | undefined;
 const db = () => (backend ??= databaseKind() === "postgres" ? postgresBackend() : sqliteBackend());
+
+/** `date` as the server's database keeps a DateTime, for `query` parameters. */
+export const dbTime = (date: Date) => db().time(date);
 
 /** Runs one SQL statement (`?` placeholders) in the server's database; returns its rows. */
 export function query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -93,7 +96,7 @@ export async function insertSubmission(values: { owner: string; file: string; fi
     values.file,
     values.fileName,
     values.fileSize,
-    db().now(),
+    db().time(new Date()),
   ]);
 }
 
@@ -103,7 +106,7 @@ export function insertCounted(values: { file: string; fileName: string; fileSize
     values.file,
     values.fileName,
     values.fileSize,
-    db().now(),
+    db().time(new Date()),
   ]);
 }
 
@@ -113,7 +116,7 @@ export function insertImage(values: { file: string; fileName: string; fileSize: 
     values.file,
     values.fileName,
     values.fileSize,
-    db().now(),
+    db().time(new Date()),
   ]);
 }
 
@@ -204,12 +207,13 @@ export interface AuditRow {
   status: number;
   bytesSent: number;
   rangeStart: number | null;
+  linkId: string | null;
 }
 
 /** The audit trail of one record, oldest first (BigInt columns as numbers on both databases). */
 export async function auditOf(model: string, recordId: number): Promise<AuditRow[]> {
   const rows = await query<AuditRow>(
-    `SELECT "userId", "userEmail", "model", "field", "recordId", "method", "outcome", "reason", "status", "bytesSent", "rangeStart" FROM "DownloadEvent" WHERE "model" = ? AND "recordId" = ? ORDER BY "id"`,
+    `SELECT "userId", "userEmail", "model", "field", "recordId", "method", "outcome", "reason", "status", "bytesSent", "rangeStart", "linkId" FROM "DownloadEvent" WHERE "model" = ? AND "recordId" = ? ORDER BY "id"`,
     [model, String(recordId)],
   );
   return rows.map((row) => ({
