@@ -1,5 +1,6 @@
 import type { FileItem } from "@/lib/files/list-files";
 import { formatDate, formatSize } from "./format";
+import { ShareLinks } from "./share-links";
 
 export function FileTable({ files }: { files: FileItem[] }) {
   return (
@@ -32,6 +33,8 @@ export function FileTable({ files }: { files: FileItem[] }) {
                     {item.filename}
                   </a>
                 </span>
+                {/* Only the owner lists submissions, so every FileSubmission here is theirs to share. */}
+                {item.model === "FileSubmission" && <ShareLinks fileId={item.id} filename={item.filename} />}
               </td>
               <td className="num">{formatSize(item.size)}</td>
               <td>
