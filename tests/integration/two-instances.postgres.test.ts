@@ -25,7 +25,15 @@ let bob: CookieJar;
 const submissions: number[] = [];
 const counted: number[] = [];
 
-const envOf = (port: number) => ({ ...serverEnv(port, databaseUrl(), storageRoot()), ...s3.env(S3_TEST_BUCKET, PREFIX) });
+// Production timeouts, not the short ones the shared test server uses to prove faults
+// quickly: 200 concurrent downloads queue for the pool's 10 connections per instance,
+// and on a busy 2-core machine some wait past 2 s.
+const envOf = (port: number) => ({
+  ...serverEnv(port, databaseUrl(), storageRoot()),
+  ...s3.env(S3_TEST_BUCKET, PREFIX),
+  POSTGRES_CONNECT_TIMEOUT_MS: "10000",
+  PRIVATE_FILES_TIMEOUT_MS: "20000",
+});
 
 async function start(instance: (typeof instances)[number]): Promise<void> {
   instance.child = await startNext(instance.port, envOf(instance.port), instance.log);
@@ -105,7 +113,8 @@ describe("two app instances sharing PostgreSQL and S3", () => {
         return { status: response.status, hash: sha256(new Uint8Array(await response.arrayBuffer())) };
       }),
     );
-    expect(results.filter((r) => r.status === 200 && r.hash === expected)).toHaveLength(200);
+    const statuses = results.reduce<Record<number, number>>((count, r) => ({ ...count, [r.status]: (count[r.status] ?? 0) + 1 }), {});
+    expect(results.filter((r) => r.status === 200 && r.hash === expected), JSON.stringify(statuses)).toHaveLength(200);
     expect(await downloadsOf(file.id)).toBe(200);
     expect(await eventually(async () => (await auditOf("CountedDownload", file.id)).length >= 200)).toBe(true);
     const trail = await auditOf("CountedDownload", file.id);
