@@ -269,6 +269,13 @@ describe("making links", () => {
     await expect(files.signedFileUrl("docs", "file", record(1), { expiresIn: 1.5 })).rejects.toThrow(RangeError);
   });
 
+  it("works as plain functions, destructured", async () => {
+    const { signedFileUrl, fileUrl } = files;
+    const url = await signedFileUrl("docs", "file", record(1));
+    expect(url.startsWith(`${fileUrl("docs", "file", record(1))}?token=`)).toBe(true);
+    expect((await call(url)).status).toBe(200);
+  });
+
   it("refuses single-use links without a store at start-up", () => {
     expect(() => definePrivateFiles({ models: { docs }, getSession, storage, links: { secrets: [SECRET] } })).toThrow(
       "docs.file: single-use links need links.store",

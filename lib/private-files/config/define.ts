@@ -147,18 +147,19 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath } };
   };
 
+  // Plain functions (no `this`), so `const { signedFileUrl } = privateFiles` works.
+  const createFileLink = (modelKey: string, fieldName: string, record: unknown, linkOptions: CreateLinkOptions = {}): Promise<FileLink> => {
+    const { url, field, file } = locate(modelKey, fieldName, record);
+    return createLink(url, file, field.links, links, linkOptions);
+  };
+
   return {
     models: options.models,
     config,
     field: lookup,
     fileUrl: (modelKey, fieldName, record) => locate(modelKey, fieldName, record).url,
-    async signedFileUrl(modelKey, fieldName, record, linkOptions = {}) {
-      return (await this.createFileLink(modelKey, fieldName, record, linkOptions)).url;
-    },
-    createFileLink(modelKey, fieldName, record, linkOptions = {}) {
-      const { url, field, file } = locate(modelKey, fieldName, record);
-      return createLink(url, file, field.links, links, linkOptions);
-    },
+    signedFileUrl: async (modelKey, fieldName, record, linkOptions = {}) => (await createFileLink(modelKey, fieldName, record, linkOptions)).url,
+    createFileLink,
     links: {
       find: (id) => requireStore().find(id),
       revoke: (id) => requireStore().revoke(id, new Date()),
