@@ -44,6 +44,22 @@ export default defineConfig({
       // measure the server's memory, descriptors and timing.
       integration("sqlite", 1),
       integration("postgres", 2),
+      // Chromium through playwright-core against its own `next start` (SQLite), on
+      // the same build, after the integration projects (tests/e2e/global-setup.ts).
+      {
+        resolve: { alias },
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["tests/e2e/global-setup.ts"],
+          provide: { databaseKind: "sqlite" as const },
+          sequence: { groupOrder: 3 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -14,11 +14,20 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <header className="site-header">
           <div className="site-header-inner">
             <Link href="/" className="app-name">
               Private files demo
             </Link>
+            {user && (
+              <nav aria-label="Main" className="site-nav">
+                <Link href="/">My files</Link>
+                {user.isStaff && <Link href="/staff">Staff</Link>}
+              </nav>
+            )}
             {user ? (
               <div className="account">
                 <span>
@@ -31,7 +40,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             )}
           </div>
         </header>
-        <main>{children}</main>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -11,14 +11,16 @@ export default async function HomePage() {
   const user = await currentUser();
   if (!user) redirect("/signin?callbackUrl=%2F");
   const files = await listFilesFor(user.id);
-  // The file picker offers what the server accepts; the server checks again.
-  const accept = privateFiles.field("FileSubmission", "file")?.field.allowedTypes?.flatMap((rule) => rule.extensions).join(",");
+  // The form offers what the server accepts, up to its limit; the server checks again.
+  const field = privateFiles.field("FileSubmission", "file")?.field;
+  const accept = field?.allowedTypes?.flatMap((rule) => rule.extensions) ?? [];
+  const maxBytes = field?.maxUploadBytes ?? privateFiles.config.maxUploadBytes;
 
   return (
     <>
       <h1>My files</h1>
-      <UploadForm accept={accept} />
-      <h2>Files you can download</h2>
+      <UploadForm accept={accept} maxBytes={maxBytes} />
+      <h2 id="files-heading">Files you can download</h2>
       {files.length === 0 ? <p>You have no files yet. Upload one above.</p> : <FileTable files={files} />}
     </>
   );

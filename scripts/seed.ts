@@ -1,10 +1,11 @@
-// Seeds the demo database and storage: three users and one file per model.
+// Seeds the demo database and storage: three users, one file per model, and a video.
 // Idempotent: running it again changes nothing that is already there.
 import { deflateSync, crc32 } from "node:zlib";
 import { storeUpload } from "@/lib/private-files";
 import { hashPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/prisma";
 import { privateFiles } from "@/lib/files/private-files";
+import { sampleVideo } from "./sample-video";
 
 const password = process.env.DEMO_PASSWORD || "demo-password";
 
@@ -71,6 +72,13 @@ async function main() {
     const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([png(64, 64, [37, 99, 235])], "logo.png"));
     await prisma.sharedImage.create({
       data: { title: "Team logo", image: stored.path, imageName: stored.originalName, imageSize: stored.size },
+    });
+  }
+  // A video served inline through the route, so a <video> element plays and seeks it (ranges).
+  if (!(await prisma.sharedImage.findUnique({ where: { title: "Welcome video" } }))) {
+    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([sampleVideo()], "welcome.mp4"));
+    await prisma.sharedImage.create({
+      data: { title: "Welcome video", image: stored.path, imageName: stored.originalName, imageSize: stored.size },
     });
   }
   console.log(`seeded: ${USERS.map((u) => u.email).join(", ")} (password from DEMO_PASSWORD or "demo-password")`);

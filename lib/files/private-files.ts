@@ -11,6 +11,7 @@ import {
 import { authOptions } from "../auth/options";
 import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";
+import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
@@ -87,6 +88,8 @@ export const privateFiles = definePrivateFiles({
   // A field may name its own `storage` to live elsewhere than this default.
   storage: storageFromEnv(),
   signInUrl: "/signin",
+  // Browsers get a page for 403 and 404 (401 goes to sign in); API clients keep plain text.
+  refusalPage,
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
   delivery: deliveryFromEnv(),

@@ -14,6 +14,9 @@ export type {
   FileKey,
   Logger,
   ModelSource,
+  Refusal,
+  RefusalPage,
+  RefusalStatus,
   SessionGetter,
   SessionUser,
 } from "./config/types";

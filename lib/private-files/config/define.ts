@@ -1,5 +1,5 @@
 import type { AnyPrivateModel, CompiledField, FieldOf, RecordOf } from "./model";
-import type { Logger, SessionGetter } from "./types";
+import type { Logger, RefusalPage, SessionGetter } from "./types";
 import { defaultStorageRoot, localStorage } from "../storage/local";
 import type { FileStorage } from "../storage/types";
 import { consoleLogger } from "./logger";
@@ -21,6 +21,13 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
   basePath?: string;
   /** Where a browser navigation without a session is sent (with `callbackUrl`); unset: plain 401. */
   signInUrl?: string;
+  /**
+   * The HTML page a browser navigation gets with a 401, 403 or 404 (`Sec-Fetch-Mode:
+   * navigate`, or `Accept: text/html` without it). Unset: the plain-text answers.
+   * The status never changes, and an anonymous navigation still goes to `signInUrl`
+   * when that is set.
+   */
+  refusalPage?: RefusalPage;
   /** Default upload size limit in bytes. Default 50 MiB. */
   maxUploadBytes?: number;
   /** `Retry-After` seconds on 503 when the database or storage fails. Default 5. */
@@ -50,6 +57,7 @@ export interface ResolvedConfig {
   readonly getSession: SessionGetter;
   readonly basePath: string;
   readonly signInUrl: string | undefined;
+  readonly refusalPage: RefusalPage | undefined;
   readonly maxUploadBytes: number;
   readonly retryAfterSeconds: number;
   readonly timeoutMs: number;
@@ -107,6 +115,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     getSession: options.getSession,
     basePath,
     signInUrl: options.signInUrl,
+    refusalPage: options.refusalPage,
     maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,

@@ -84,6 +84,26 @@ export interface ModelSource<R, Id> {
   idOf?: (record: R) => Id;
 }
 
+/** The refusals the route may answer with a page for people (`refusalPage`). */
+export type RefusalStatus = 401 | 403 | 404;
+
+/** What `refusalPage` is told about a refused browser navigation. */
+export interface Refusal {
+  /** The status the answer keeps: 401 (anonymous, no `signInUrl`), 403 or 404. */
+  readonly status: RefusalStatus;
+  /** The navigation refused (its URL, headers). Never echo parts of it into the page unescaped. */
+  readonly request: Request;
+}
+
+/**
+ * Renders the HTML body of a refusal for a browser navigation: a whole document
+ * (`<!doctype html>…`). Called only for a GET that is a navigation; API clients keep
+ * the plain-text answers. The page is sent with the refusal's status and no file
+ * header, under a Content-Security-Policy that allows inline styles and same-origin
+ * images only (no script).
+ */
+export type RefusalPage = (refusal: Refusal) => string;
+
 export interface Logger {
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;

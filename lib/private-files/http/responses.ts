@@ -22,6 +22,22 @@ export const linkRefused = (status: 403 | 410, reason: string) => plain(status, 
 export const unavailable = (retryAfterSeconds: number) =>
   plain(503, "Service Unavailable", { "Retry-After": String(retryAfterSeconds) });
 
+/**
+ * A refusal as a page for people: the same status, HTML, never cached, and a policy
+ * that lets the page style itself and show same-origin images but run nothing.
+ */
+export function htmlRefusal(status: number, html: string): Response {
+  return new Response(html, {
+    status,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      ...NO_STORE,
+      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+      "Referrer-Policy": "same-origin",
+    },
+  });
+}
+
 /** Sends a browser to sign in, coming back to `callbackUrl` afterwards. */
 export function redirectToSignIn(signInUrl: string, callbackUrl: string): Response {
   const separator = signInUrl.includes("?") ? "&" : "?";

@@ -9,8 +9,10 @@ import { preDownload, type DownloadEvent } from "../hooks/pre-download";
 import { checkLink, clientFingerprint, type LinkVerdict } from "../links/check-link";
 import { LinkSecretError } from "../links/secrets";
 import type { LinkUse } from "../links/types";
+import type { RefusalStatus } from "../config/types";
 import {
   forbidden,
+  htmlRefusal,
   internalError,
   isBrowserNavigation,
   linkRefused,
@@ -35,13 +37,13 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   const { logger, timeoutMs } = config;
   const url = new URL(request.url);
   const parsed = parseFilePath(url.pathname, config.basePath);
-  if (!parsed) return notFound();
+  if (!parsed) return refused(config, request, 404);
   const entry = config.models.get(parsed.model);
   const field = entry?.model.compiled.fields.get(parsed.field);
-  if (!entry || !field) return notFound();
+  if (!entry || !field) return refused(config, request, 404);
   const model = entry.model.compiled;
   const id = model.id.parse(parsed.id);
-  if (id === undefined) return notFound();
+  if (id === undefined) return refused(config, request, 404);
 
   let session: Session | null;
   let record: unknown;
@@ -52,14 +54,14 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     logger.error("database or session store failed", { model: entry.key, error: String(error) });
     return unavailable(config.retryAfterSeconds);
   }
-  if (record === null || record === undefined) return notFound();
+  if (record === null || record === undefined) return refused(config, request, 404);
 
   const stored = field.storedPath(record);
   const name = field.fileName(record);
-  if (stored === null || name === null || parsed.filename !== name) return notFound();
+  if (stored === null || name === null || parsed.filename !== name) return refused(config, request, 404);
   if (!field.owns(stored)) {
     logger.warn("refused a stored path outside the field's folder", { model: entry.key, field: field.name, path: stored });
-    return notFound();
+    return refused(config, request, 404);
   }
 
   const who = { model: entry.key, field: field.name, recordId: model.id.format(id), record, request, session, user: session?.user ?? null };
@@ -109,14 +111,14 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   } catch (error) {
     if (error instanceof UnsafeStoredPathError) {
       logger.warn("refused a stored path outside the storage root", { model: entry.key, field: field.name, reason: error.message });
-      return notFound();
+      return refused(config, request, 404);
     }
     logger.error("storage failed", { model: entry.key, field: field.name, error: String(error) });
     return unavailable(config.retryAfterSeconds);
   }
   if (!file) {
     logger.warn("record points at a missing file", { model: entry.key, field: field.name, path: stored });
-    return notFound();
+    return refused(config, request, 404);
   }
 
   const plan = planFileResponse(request, file, name, field.attachment);
@@ -194,12 +196,29 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
 
 /** The answer to a request the condition refused. */
 function refusal(config: ResolvedConfig, field: CompiledField, reason: "anonymous" | "forbidden", request: Request, url: URL): Response {
-  if (field.denial === "not-found") return notFound();
-  if (reason === "forbidden") return forbidden();
+  if (field.denial === "not-found") return refused(config, request, 404);
+  if (reason === "forbidden") return refused(config, request, 403);
   if (config.signInUrl && request.method === "GET" && isBrowserNavigation(request)) {
     return redirectToSignIn(config.signInUrl, `${url.pathname}${url.search}`);
   }
-  return unauthorized();
+  return refused(config, request, 401);
+}
+
+const PLAIN_REFUSALS: Record<RefusalStatus, () => Response> = { 401: unauthorized, 403: forbidden, 404: notFound };
+
+/**
+ * A 401, 403 or 404: the config's `refusalPage` for a browser navigation (a GET),
+ * the plain-text answer for everyone else, or when the page cannot be rendered.
+ */
+function refused(config: ResolvedConfig, request: Request, status: RefusalStatus): Response {
+  if (config.refusalPage && request.method === "GET" && isBrowserNavigation(request)) {
+    try {
+      return htmlRefusal(status, config.refusalPage({ status, request }));
+    } catch (error) {
+      config.logger.error("refusalPage threw; answering in plain text", { status, error: String(error) });
+    }
+  }
+  return PLAIN_REFUSALS[status]();
 }
 
 /** Awaited before the refusal goes out, so an audit row exists when the client sees it; never changes the answer. */
