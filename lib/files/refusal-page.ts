@@ -11,7 +11,16 @@ const COPY: Record<RefusalStatus, { title: string; message: string }> = {
     message: "This file is private, and your account may not open it. If you think it should, ask the person who shared it with you.",
   },
   404: { title: "File not found", message: "There is no file at this address. It may have been removed, or the link may be wrong." },
+  410: { title: "This link has been used", message: "It was a single-use link, and someone has already downloaded the file with it. Ask the person who shared it for a new link." },
 };
+
+/** What a refused share link (`?token=`) means, in words for people. */
+const LINK_COPY: Partial<Record<NonNullable<Refusal["link"]>["reason"], { title: string; message: string }>> = {
+  "link-expired": { title: "This link has expired", message: "Share links work for a limited time. Ask the person who shared it for a new link." },
+  "link-revoked": { title: "This link was revoked", message: "The person who shared this file has withdrawn the link." },
+  "link-used": { title: "This link has been used", message: "It was a single-use link, and someone has already downloaded the file with it. Ask the person who shared it for a new link." },
+};
+const BROKEN_LINK = { title: "This link does not work", message: "The link is incomplete or was changed. Copy the whole link again from the message you received." };
 
 // The essentials of app/globals.css, so the page looks like the rest of the demo.
 const STYLE = `
@@ -29,12 +38,12 @@ ul{padding-left:1.2rem}`;
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-export function refusalPage({ status, request }: Refusal): string {
-  const { title, message } = COPY[status];
+export function refusalPage({ status, request, link }: Refusal): string {
+  const { title, message } = link ? (LINK_COPY[link.reason] ?? BROKEN_LINK) : COPY[status];
   const url = new URL(request.url);
   const signIn = `/signin?callbackUrl=${encodeURIComponent(`${url.pathname}${url.search}`)}`;
   const links = [`<li><a href="/">Back to my files</a></li>`];
-  if (status !== 404) links.push(`<li><a href="${escapeHtml(signIn)}">${status === 401 ? "Sign in" : "Sign in with another account"}</a></li>`);
+  if (status !== 404 && !link) links.push(`<li><a href="${escapeHtml(signIn)}">${status === 401 ? "Sign in" : "Sign in with another account"}</a></li>`);
   return `<!doctype html>
 <html lang="en">
 <head>

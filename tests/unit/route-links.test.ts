@@ -19,6 +19,7 @@ import {
   type LinkRecord,
   type LinkStore,
   type PrivateFileRoute,
+  type Refusal,
 } from "@/lib/private-files";
 
 // Links through the route in process. The store here is a Map: this file tests the
@@ -355,5 +356,35 @@ describe("a single-use link", () => {
     expect(response.status).toBe(403);
     expect(await response.text()).toBe("Forbidden: this file cannot be shared by this kind of link\n");
     expect(denials.at(-1)?.reason).toBe("link-not-accepted");
+  });
+});
+
+describe("refused links for people", () => {
+  it("a browser navigation gets the refusalPage with the link's reason and the same status; fetch keeps plain text", async () => {
+    const pages: Refusal[] = [];
+    const withPage = createPrivateFileRoute(
+      definePrivateFiles({
+        models,
+        getSession,
+        storage,
+        links: { secrets: [SECRET], store },
+        refusalPage: (refusal) => (pages.push(refusal), `<!doctype html><h1>${refusal.status} ${refusal.link?.message ?? ""}</h1>`),
+        logger: quiet,
+      }),
+    );
+    const navigate = { "Sec-Fetch-Mode": "navigate", Accept: "text/html" };
+    const broken = await withPage.GET(new Request("http://localhost/files/docs/file/1/report.pdf?token=nope", { headers: navigate }));
+    expect(broken.status).toBe(403);
+    expect(broken.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await broken.text()).toBe("<!doctype html><h1>403 malformed link</h1>");
+    expect(pages.at(-1)?.link).toEqual({ reason: "link-malformed", message: "malformed link" });
+
+    const link = await files.createFileLink("docs", "file", record(1), { singleUse: true });
+    expect((await withPage.GET(new Request(`http://localhost${link.url}`))).status).toBe(200);
+    const used = await withPage.GET(new Request(`http://localhost${link.url}`, { headers: navigate }));
+    expect(used.status).toBe(410);
+    expect(await used.text()).toBe("<!doctype html><h1>410 link already used</h1>");
+    const plain = await withPage.GET(new Request(`http://localhost${link.url}`, { headers: { "Sec-Fetch-Mode": "cors" } }));
+    expect(await plain.text()).toBe("Gone: link already used\n");
   });
 });

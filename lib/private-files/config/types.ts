@@ -4,6 +4,7 @@ import type { FileStorage } from "../storage/types";
 import type { FileTypeRule } from "../upload/file-types";
 import type { Delivery } from "../delivery/types";
 import type { FieldLinkOptions } from "../links/types";
+import type { LinkDenialReason } from "../links/check-link";
 
 /** The signed-in user as next-auth describes it (augment `Session` to add `id`, roles…). */
 export type SessionUser = NonNullable<Session["user"]>;
@@ -85,12 +86,17 @@ export interface ModelSource<R, Id> {
 }
 
 /** The refusals the route may answer with a page for people (`refusalPage`). */
-export type RefusalStatus = 401 | 403 | 404;
+export type RefusalStatus = 401 | 403 | 404 | 410;
 
 /** What `refusalPage` is told about a refused browser navigation. */
 export interface Refusal {
-  /** The status the answer keeps: 401 (anonymous, no `signInUrl`), 403 or 404. */
+  /** The status the answer keeps: 401 (anonymous, no `signInUrl`), 403, 404, or 410 (a used single-use link). */
   readonly status: RefusalStatus;
+  /**
+   * Set when a `?token=` link was refused: its short reason (`"link expired"`,
+   * `"link already used"`…, the same words as the plain-text answer) and `LinkDenialReason`.
+   */
+  readonly link?: { readonly reason: LinkDenialReason; readonly message: string };
   /** The navigation refused (its URL, headers). Never echo parts of it into the page unescaped. */
   readonly request: Request;
 }

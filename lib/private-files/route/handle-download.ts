@@ -6,10 +6,10 @@ import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
-import { checkLink, clientFingerprint, type LinkVerdict } from "../links/check-link";
+import { checkLink, clientFingerprint, type LinkDenialReason, type LinkVerdict } from "../links/check-link";
 import { LinkSecretError } from "../links/secrets";
 import type { LinkUse } from "../links/types";
-import type { RefusalStatus } from "../config/types";
+import type { Refusal, RefusalStatus } from "../config/types";
 import {
   forbidden,
   htmlRefusal,
@@ -84,7 +84,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       logger.error(misconfigured ? "links are not configured" : "link store failed", { model: entry.key, field: field.name, error: String(error) });
       return deny("link-error", misconfigured ? internalError() : unavailable(config.retryAfterSeconds));
     }
-    if (!verdict.granted) return deny(verdict.reason, linkRefused(verdict.status, verdict.message));
+    if (!verdict.granted) return deny(verdict.reason, refusedLink(config, request, verdict));
     if (field.links?.requireSession && !session?.user) return deny("anonymous", refusal(config, field, "anonymous", request, url));
     link = verdict;
   } else {
@@ -145,7 +145,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     }
     if (!won) {
       await file.close();
-      return deny("link-used", linkRefused(410, "link already used"));
+      return deny("link-used", refusedLink(config, request, { reason: "link-used", status: 410, message: "link already used" }));
     }
     // A download that fails before its first byte gives the link back.
     unspend = () =>
@@ -204,21 +204,32 @@ function refusal(config: ResolvedConfig, field: CompiledField, reason: "anonymou
   return refused(config, request, 401);
 }
 
-const PLAIN_REFUSALS: Record<RefusalStatus, () => Response> = { 401: unauthorized, 403: forbidden, 404: notFound };
+const PLAIN_REFUSALS: Record<Exclude<RefusalStatus, 410>, () => Response> = { 401: unauthorized, 403: forbidden, 404: notFound };
 
 /**
  * A 401, 403 or 404: the config's `refusalPage` for a browser navigation (a GET),
  * the plain-text answer for everyone else, or when the page cannot be rendered.
  */
-function refused(config: ResolvedConfig, request: Request, status: RefusalStatus): Response {
-  if (config.refusalPage && request.method === "GET" && isBrowserNavigation(request)) {
-    try {
-      return htmlRefusal(status, config.refusalPage({ status, request }));
-    } catch (error) {
-      config.logger.error("refusalPage threw; answering in plain text", { status, error: String(error) });
-    }
+function refused(config: ResolvedConfig, request: Request, status: Exclude<RefusalStatus, 410>): Response {
+  return refusalPageFor(config, { status, request }) ?? PLAIN_REFUSALS[status]();
+}
+
+/** A refused `?token=` link: the page for a browser navigation, else its short reason in plain text. */
+function refusedLink(config: ResolvedConfig, request: Request, refusal: { reason: LinkDenialReason; status: 403 | 410; message: string }): Response {
+  const { reason, status, message } = refusal;
+  return refusalPageFor(config, { status, request, link: { reason, message } }) ?? linkRefused(status, message);
+}
+
+/** The config's `refusalPage` for a browser navigation (a GET); `undefined` otherwise, or when the page cannot be rendered. */
+function refusalPageFor(config: ResolvedConfig, refusal: Refusal): Response | undefined {
+  const { request, status } = refusal;
+  if (!config.refusalPage || request.method !== "GET" || !isBrowserNavigation(request)) return undefined;
+  try {
+    return htmlRefusal(status, config.refusalPage(refusal));
+  } catch (error) {
+    config.logger.error("refusalPage threw; answering in plain text", { status, error: String(error) });
+    return undefined;
   }
-  return PLAIN_REFUSALS[status]();
 }
 
 /** Awaited before the refusal goes out, so an audit row exists when the client sees it; never changes the answer. */
