@@ -70,8 +70,9 @@ export function ShareLinks({ fileId, filename }: { fileId: number; filename: str
 
   async function revoke(link: Link) {
     const response = await fetch(`/api/links/${encodeURIComponent(link.id)}`, { method: "DELETE" });
-    setStatus(response.status === 204 ? "Link revoked: it no longer opens the file." : `Could not revoke: ${await problem(response)}`);
+    const message = response.status === 204 ? "Link revoked: it no longer opens the file." : `Could not revoke: ${await problem(response)}`;
     await refresh();
+    setStatus(message);
   }
 
   const state = (link: Link) => (link.revokedAt ? "revoked" : link.usedAt ? "used" : "active");

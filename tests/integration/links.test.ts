@@ -65,6 +65,8 @@ describe("the Share API", () => {
     const before = Date.now();
     const day = await newLink("24h");
     expect(day.singleUse).toBe(false);
+    // Absolute, on the app's public URL (NEXTAUTH_URL), not the address next start listens on.
+    expect(new URL(day.url).origin).toBe(baseUrl());
     expect(pathOf(day)).toMatch(new RegExp(`^${fileUrl.replace(/[.%]/g, "\\$&")}\\?token=[A-Za-z0-9_-]{22}\\.\\d+\\.m\\.[A-Za-z0-9_-]{43}$`));
     expect(Math.abs(Date.parse(day.expiresAt) - before - 24 * 3600 * 1000)).toBeLessThan(60_000);
     const once = await newLink("single-use");

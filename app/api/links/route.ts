@@ -8,6 +8,18 @@ const submissionId = (value: unknown) => {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 };
 
+/**
+ * Where people reach this app, for links they will open elsewhere: NEXTAUTH_URL (the
+ * public URL next-auth needs anyway), else the Host the browser used. Not request.url:
+ * `next start` reports its own listening address there (http://localhost:3000/…).
+ */
+function publicOrigin(request: Request): string {
+  if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
+  const proto = request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "");
+  return `${proto}://${host}`;
+}
+
 /** The signed-in owner's links to one of their files: `GET /api/links?file=<FileSubmission id>`. */
 export async function GET(request: Request): Promise<Response> {
   const user = await currentUser();
@@ -31,6 +43,6 @@ export async function POST(request: Request): Promise<Response> {
   const id = submissionId(body?.file);
   if (id === null) return json(400, { error: "file must be the id of one of your files" });
   if (!SHARE_KINDS.includes(body.kind as ShareKind)) return json(400, { error: `kind must be one of ${SHARE_KINDS.join(", ")}` });
-  const link = await createShareLink(user.id, id, body.kind as ShareKind, new URL(request.url).origin);
+  const link = await createShareLink(user.id, id, body.kind as ShareKind, publicOrigin(request));
   return link ? json(201, link) : json(404, { error: "no such file of yours" });
 }
