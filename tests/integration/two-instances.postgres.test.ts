@@ -73,16 +73,22 @@ async function countedInBucket(name: string, data: Uint8Array): Promise<{ id: nu
   return { id, url: `/files/CountedDownload/file/${id}/${name}` };
 }
 
+/** A PDF of `size` random bytes uploaded by alice through A (POST /api/files). */
+async function uploadThroughA(name: string, size: number, description: string) {
+  const data = new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(size)]));
+  const form = new FormData();
+  form.set("description", description);
+  form.set("file", new Blob([data]), name);
+  const uploaded = await fetchAt(A(), "/api/files", alice, { method: "POST", body: form });
+  expect(uploaded.status).toBe(201);
+  const item = (await uploaded.json()) as { id: number; url: string };
+  submissions.push(item.id);
+  return { data, item };
+}
+
 describe("two app instances sharing PostgreSQL and S3", () => {
   it("a file uploaded through one instance downloads through the other, whole, by range and revalidated", async () => {
-    const data = new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(300_000)]));
-    const form = new FormData();
-    form.set("description", "uploaded through A");
-    form.set("file", new Blob([data]), "through A.pdf");
-    const uploaded = await fetchAt(A(), "/api/files", alice, { method: "POST", body: form });
-    expect(uploaded.status).toBe(201);
-    const item = (await uploaded.json()) as { id: number; url: string };
-    submissions.push(item.id);
+    const { data, item } = await uploadThroughA("through A.pdf", 300_000, "uploaded through A");
 
     // B lists it and serves it, with the session A issued.
     const listed = (await (await fetchAt(B(), "/api/files", alice)).json()) as { files: { url: string }[] };
@@ -123,14 +129,7 @@ describe("two app instances sharing PostgreSQL and S3", () => {
   });
 
   it("a single-use link made on A, used 50 times at once across A and B: exactly one download, 49 × 410", async () => {
-    const data = new Uint8Array(Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(50_000)]));
-    const form = new FormData();
-    form.set("description", "shared once");
-    form.set("file", new Blob([data]), "once.pdf");
-    const uploaded = await fetchAt(A(), "/api/files", alice, { method: "POST", body: form });
-    expect(uploaded.status).toBe(201);
-    const item = (await uploaded.json()) as { id: number };
-    submissions.push(item.id);
+    const { data, item } = await uploadThroughA("once.pdf", 50_000, "shared once");
     const made = await fetchAt(A(), "/api/links", alice, { method: "POST", body: JSON.stringify({ file: item.id, kind: "single-use" }), headers: { "Content-Type": "application/json" } });
     expect(made.status).toBe(201);
     const { url } = (await made.json()) as { url: string };
