@@ -49,10 +49,16 @@ export function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv
   });
 }
 
-/** Starts `next start` on 127.0.0.1 and waits until it answers. Its output goes to `logFile`. */
-export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
+/**
+ * Starts `next start` on 127.0.0.1 and waits until it answers. Its output goes to `logFile`.
+ * `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS refuses) run it under `node` with them.
+ */
+export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
   const log = fs.openSync(logFile, "a");
-  const child = spawn(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const args = ["start", "-H", "127.0.0.1", "-p", String(port)];
+  const [command, argv] =
+    nodeArgs.length === 0 ? [bin("next"), args] : [process.execPath, [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...args]];
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env,
     stdio: ["ignore", log, log],
