@@ -49,3 +49,19 @@ export function fileRangeStream(
     },
   });
 }
+
+/**
+ * Bytes `start` to `end` inclusive in one buffer, for answers small enough to send
+ * whole. Throws when the file is shorter than that (it shrank since it was opened).
+ */
+export async function readRange(handle: FileHandle, start: number, end: number): Promise<Uint8Array> {
+  const length = Math.max(0, end - start + 1);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${start + filled}, expected ${end + 1}`);
+    filled += bytesRead;
+  }
+  return buffer;
+}
