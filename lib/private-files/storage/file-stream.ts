@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 
 /** Bytes read per pull: large enough for throughput, small enough for constant memory. */
-export const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A pull-based byte stream over an open file, from `start` to `end` inclusive.
@@ -27,7 +27,10 @@ export function fileRangeStream(
       }
       const length = Math.min(READ_CHUNK_BYTES, remaining);
       try {
-        const buffer = new Uint8Array(length);
+        // Not zero-filled (the read overwrites it, and only the bytes read are passed on),
+        // and never a slice of Node's shared pool (allocUnsafe's, for small sizes): a byte
+        // stream transfers the chunk's ArrayBuffer, which would detach the whole pool.
+        const buffer = Buffer.allocUnsafeSlow(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         if (bytesRead === 0) {
           // The file shrank under us: end with an error, never a short "complete" body.
