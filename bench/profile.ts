@@ -62,7 +62,10 @@ export function summariseProfiles(dir: string, top = 25): string {
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const inclusive = new Map<string, number>();
-  const WATCH = /^(getServerSession|AuthHandler|nextAuthSession|readSession|jwtDecrypt|decode|encode|hkdf|handleDownload|planFileResponse|open|findUnique|update|create|executeRaw|queryRaw|\$transaction|fileRangeStream|observeStream)$/;
+  // Prisma's client (runInChildSpan: a whole query; compile: its WASM query compiler;
+  // commitTransaction: the COMMIT of a write), its SQLite adapter (queryRaw: reads,
+  // executeRaw: writes, fsync included), the session decode, the file opens.
+  const WATCH = /^(getServerSession|jwtDecrypt|hkdf|runInChildSpan|compile|commitTransaction|executeRaw|queryRaw|open|realpath|read|close)$/;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
     if (hits === 0) continue;
@@ -87,7 +90,7 @@ export function summariseProfiles(dir: string, top = 25): string {
     `top ${top} functions by self time:`,
     ...[...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `  ${pct(v)}  ${k}`),
     "",
-    "inclusive time of named frames (where names survive bundling):",
+    "inclusive time of some frames (their callees included; names the bundler kept):",
     ...[...inclusive].sort((a, b) => b[1] - a[1]).map(([k, v]) => `  ${pct(v)}  ${k}`),
   ];
   return lines.join("\n");
