@@ -13,6 +13,7 @@ import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";
 import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
+import { groupCommit } from "../db/group-commit";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
 
@@ -104,11 +105,21 @@ export const fileUrl = privateFiles.fileUrl;
 
 // The seed's download counter. An atomic increment in the database, so concurrent
 // downloads never lose a count; a resumed download (a range not starting at byte 0)
-// is the same download and is not counted again.
+// is the same download and is not counted again. Downloads of one file that arrive
+// together share one UPDATE (+n), committed before any of them sends a byte; each file
+// has its own, so a failing update fails only the downloads of that file.
+const countDownload = groupCommit(
+  (id: number) => id,
+  async (id, downloads) => {
+    const { count } = await prisma.countedDownload.updateMany({ where: { id }, data: { downloads: { increment: downloads.length } } });
+    if (count === 0) throw new Error(`CountedDownload ${id} is gone`);
+  },
+);
+
 preDownload.connect(
   async ({ record, range }) => {
     if (range !== null && range.start !== 0) return;
-    await prisma.countedDownload.update({ where: { id: record.id }, data: { downloads: { increment: 1 } } });
+    await countDownload(record.id);
   },
   { sender: countedDownloads },
 );

@@ -1,4 +1,3 @@
-import { readdirSync, readlinkSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
@@ -15,7 +14,7 @@ import {
   sha256,
   writeStored,
 } from "./support/fixtures";
-import { eventually, processTree, treeRss } from "./support/process";
+import { descriptors as descriptorsOf, eventually, processTree, treeRss } from "./support/process";
 import { POSTGRES_TIMEOUT_MS } from "./support/server";
 import { get, signIn, type CookieJar } from "./support/session";
 
@@ -173,21 +172,7 @@ if (databaseKind() === "postgres") {
 
 describe("1,000 downloads aborted by the client mid-stream", () => {
   /** Every descriptor of the server tree, and those that point at `file`. */
-  function descriptors(file: string): { total: number; onFile: number } {
-    let total = 0;
-    let onFile = 0;
-    for (const pid of processTree(serverPid())) {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        total++;
-        try {
-          if (readlinkSync(`/proc/${pid}/fd/${fd}`) === file) onFile++;
-        } catch {
-          // closed while we looked
-        }
-      }
-    }
-    return { total, onFile };
-  }
+  const descriptors = (file: string) => descriptorsOf(serverPid(), file);
 
   /** Starts a download, takes its first bytes, hangs up. */
   const abortOne = (target: string) =>

@@ -10,15 +10,15 @@
 //
 // SOAK_REUSE_BUILD=1 reuses .next when it has a BUILD_ID (else `next build` runs);
 // SOAK_KEEP=1 keeps the temp directory (database, files, server.log).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { processTree, treeRss } from "../integration/support/process";
-import { bin, freePort, ROOT, serverEnv, startNext, stopServer } from "../integration/support/server";
+import { treeCpuSeconds, treeRss } from "../integration/support/process";
+import { bin, freePort, ROOT, runAsync, serverEnv, startNext, stopServer } from "../integration/support/server";
 import { signInAt } from "../integration/support/sign-in";
 import { mib, report, Stats, type CheckResult } from "./stats";
 import { check, countedByServer, describe, KINDS, pickKind, plan, sha256, type Answer, type Planned, type Target, type User } from "./workload";
@@ -73,27 +73,8 @@ process.on("exit", () => {
   if (resources.workDir && !keep) fs.rmSync(resources.workDir, { recursive: true, force: true });
 });
 
-/**
- * Runs a setup command (build, migrate, seed) to completion; throws with its output when
- * it fails. runOrThrow from the integration support does this with spawnSync, which
- * blocks the event loop: tsx SIGKILLs a script that does not take a Ctrl-C within 60 ms,
- * so the temp directory would be left behind.
- */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    resources.step = child;
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      resources.step = undefined;
-      if (code === 0) resolve();
-      else reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${code ?? signal}):\n${output}`));
-    });
-  });
-}
+/** Runs a setup command (build, migrate, seed); Ctrl-C stops it (see cleanup). */
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv) => runAsync(command, args, env, (child) => (resources.step = child));
 
 // ---------------------------------------------------------------------------
 // Fixtures: files of varied sizes, written into the storage root and the database.
@@ -212,21 +193,6 @@ const downloadsOf = (db: Database.Database, id: number) =>
 
 // ---------------------------------------------------------------------------
 // Server measurements from /proc.
-
-/** CPU seconds (user + system) used so far by the server's process tree. */
-function treeCpuSeconds(pid: number): number {
-  let ticks = 0;
-  for (const p of processTree(pid)) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
-    } catch {
-      // exited while we looked
-    }
-  }
-  return ticks / 100; // USER_HZ
-}
 
 // ---------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ import {
   type PrivateFileRoute,
   type PrivateFiles,
 } from "@/lib/private-files";
+import { SMALL_BODY_BYTES } from "@/lib/private-files/route/handle-download";
 
 // The file route in process: real local storage in a temp directory, records in
 // a Map, a fake session getter keyed by the `x-test-user` header.
@@ -39,6 +40,7 @@ type Doc = {
 
 const SIZE = 10_000;
 const DATA = randomBytes(SIZE);
+const LARGE = randomBytes(SMALL_BODY_BYTES + 1000);
 const MTIME = new Date("2024-02-03T04:05:06.000Z");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -107,7 +109,7 @@ beforeAll(async () => {
     await fs.utimes(file, MTIME, MTIME);
   };
   await write("docs/report.bin", DATA);
-  await write("fd/fd.bin", DATA);
+  await write("fd/fd.bin", LARGE); // larger than SMALL_BODY_BYTES: streamed
   await write("docs/notes.txt", "plain text\n");
   await write("img/photo.png", randomBytes(2000));
   await write("img/page.html", "<script>alert(1)</script>");
@@ -676,10 +678,17 @@ describe("file descriptors", () => {
     expect(await descriptorsOfReport()).toBe(0);
   });
 
-  it("keeps the file open only while its body streams", async () => {
+  it("keeps a large file open only while its body streams", async () => {
     const response = await call(FD, { user: "alice" });
     expect(await descriptorsOfReport()).toBe(1);
     await body(response);
     expect(await descriptorsOfReport()).toBe(0);
+  });
+
+  it("reads a small answer (up to SMALL_BODY_BYTES) whole and closes the file before answering", async () => {
+    const response = await call(FD, { user: "alice", headers: { Range: `bytes=0-${SMALL_BODY_BYTES - 1}` } });
+    expect(response.status).toBe(206);
+    expect(await descriptorsOfReport()).toBe(0);
+    expect(Buffer.from(await response.arrayBuffer()).equals(LARGE.subarray(0, SMALL_BODY_BYTES))).toBe(true);
   });
 });

@@ -45,3 +45,30 @@ export function observeStream(
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * A body already in memory, in one chunk, reported as `observeStream` reports: completed
+ * once the server has taken the bytes, aborted when the client went away first.
+ */
+export function observeBytes(bytes: Uint8Array, onEnd: (outcome: DownloadOutcome, bytes: number) => void): ReadableStream<Uint8Array> {
+  let ended = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+        if (!ended) {
+          ended = true;
+          onEnd("completed", bytes.byteLength);
+        }
+      },
+      cancel() {
+        if (!ended) {
+          ended = true;
+          onEnd("aborted", 0);
+        }
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

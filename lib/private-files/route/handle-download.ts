@@ -4,7 +4,7 @@ import type { CompiledField } from "../config/model";
 import { downloadDenied, type DenialReason } from "../hooks/download-denied";
 import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
-import { observeStream } from "../hooks/observe-stream";
+import { observeBytes, observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
 import { checkLink, clientFingerprint, type LinkDenialReason, type LinkVerdict } from "../links/check-link";
 import { LinkSecretError } from "../links/secrets";
@@ -190,9 +190,28 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       return internalError();
     }
   }
-  const body = observeStream(file.stream(plan.range ?? undefined), (outcome, bytes) => finished(outcome, plan.status, bytes));
+  const report = (outcome: DownloadOutcome, bytes: number) => finished(outcome, plan.status, bytes);
+  const length = plan.range === null ? file.size : plan.range.end - plan.range.start + 1;
+  if (file.read && length <= SMALL_BODY_BYTES) {
+    // A small answer is read in one go and the file closed before the answer goes out:
+    // no stream over the file, and a read that fails is a clean 503, not a cut connection.
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.read(plan.range ?? undefined);
+    } catch (error) {
+      await unspend();
+      logger.error("storage failed", { model: entry.key, field: field.name, error: String(error) });
+      finished("failed", 503, 0);
+      return unavailable(config.retryAfterSeconds);
+    }
+    return new Response(observeBytes(bytes, report), { status: plan.status, headers: plan.headers });
+  }
+  const body = observeStream(file.stream(plan.range ?? undefined), report);
   return new Response(body, { status: plan.status, headers: plan.headers });
 }
+
+/** Answers up to this size are read whole instead of streamed (see OpenedFile.read). */
+export const SMALL_BODY_BYTES = 64 * 1024;
 
 /** The answer to a request the condition refused. */
 function refusal(config: ResolvedConfig, field: CompiledField, reason: "anonymous" | "forbidden", request: Request, url: URL): Response {

@@ -1,7 +1,7 @@
 import type { FileHandle } from "node:fs/promises";
 
 /** Bytes read per pull: large enough for throughput, small enough for constant memory. */
-export const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * A pull-based byte stream over an open file, from `start` to `end` inclusive.
@@ -27,7 +27,10 @@ export function fileRangeStream(
       }
       const length = Math.min(READ_CHUNK_BYTES, remaining);
       try {
-        const buffer = new Uint8Array(length);
+        // Not zero-filled (the read overwrites it, and only the bytes read are passed on),
+        // and never a slice of Node's shared pool (allocUnsafe's, for small sizes): a byte
+        // stream transfers the chunk's ArrayBuffer, which would detach the whole pool.
+        const buffer = Buffer.allocUnsafeSlow(length);
         const { bytesRead } = await handle.read(buffer, 0, length, position);
         if (bytesRead === 0) {
           // The file shrank under us: end with an error, never a short "complete" body.
@@ -48,4 +51,20 @@ export function fileRangeStream(
       await release();
     },
   });
+}
+
+/**
+ * Bytes `start` to `end` inclusive in one buffer, for answers small enough to send
+ * whole. Throws when the file is shorter than that (it shrank since it was opened).
+ */
+export async function readRange(handle: FileHandle, start: number, end: number): Promise<Uint8Array> {
+  const length = Math.max(0, end - start + 1);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${start + filled}, expected ${end + 1}`);
+    filled += bytesRead;
+  }
+  return buffer;
 }

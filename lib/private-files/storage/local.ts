@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { UnsafeStoredPathError, UploadTooLargeError } from "./errors";
-import { fileRangeStream } from "./file-stream";
+import { fileRangeStream, readRange } from "./file-stream";
 import { isInside, relativeFolder, relativeSegments } from "./safe-path";
 import type { ByteRange, FileStorage, OpenedFile, SavedFile, SaveOptions } from "./types";
 
@@ -146,6 +146,13 @@ function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, loc
     etag: `"${Math.floor(lastModified.getTime() / 1000).toString(16)}-${size.toString(16)}"`,
     stream(range?: ByteRange) {
       return fileRangeStream(handle, range?.start ?? 0, range?.end ?? size - 1, close);
+    },
+    async read(range?: ByteRange) {
+      try {
+        return await readRange(handle, range?.start ?? 0, range?.end ?? size - 1);
+      } finally {
+        await close();
+      }
     },
     close,
   };

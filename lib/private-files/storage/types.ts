@@ -12,6 +12,12 @@ export interface OpenedFile {
   readonly etag: string;
   /** The bytes (all, or one range); the stream owns the file from here and closes it when done or cancelled. */
   stream(range?: ByteRange): ReadableStream<Uint8Array>;
+  /**
+   * The bytes (all, or one range) read at once, then the file closed: cheaper than a
+   * stream for small answers (see SMALL_BODY_BYTES). Optional: a storage without it is
+   * always streamed. Call it instead of `stream()`, never both.
+   */
+  read?(range?: ByteRange): Promise<Uint8Array>;
   /** Releases the file when no stream was taken (HEAD, 304, 416…). Safe to call twice. */
   close(): Promise<void>;
   /** The file's real absolute path, when it lives on this machine (the `x-sendfile` delivery). */

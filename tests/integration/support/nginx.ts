@@ -27,20 +27,11 @@ export function nginxConfig(o: NginxOptions): string {
   const root = o.storageRoot.endsWith("/") ? o.storageRoot : `${o.storageRoot}/`;
   return `
 # Test harness only: workers run as root so they can read the test's files.
-user root;
-worker_processes 1;
-daemon off;
-pid ${o.dir}/nginx.pid;
-error_log ${o.dir}/error.log warn;
-events { worker_connections 512; }
+${harnessMain(o.dir, 512)}
 http {
   include /etc/nginx/mime.types;
   access_log ${o.dir}/access.log;
-  client_body_temp_path ${o.dir}/client_body;
-  proxy_temp_path ${o.dir}/proxy;
-  fastcgi_temp_path ${o.dir}/fastcgi;
-  uwsgi_temp_path ${o.dir}/uwsgi;
-  scgi_temp_path ${o.dir}/scgi;
+${harnessTempPaths(o.dir)}
   sendfile on;
   client_max_body_size 100m;
 
@@ -66,12 +57,35 @@ http {
 `;
 }
 
+/** The main context of a harness nginx: one worker as root, in the foreground, its files in `dir`. */
+export function harnessMain(dir: string, connections: number): string {
+  return `user root;
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections ${connections}; }`;
+}
+
+/** nginx's temp folders, inside `dir` (the Debian defaults are not writable everywhere). */
+export function harnessTempPaths(dir: string): string {
+  return ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((name) => `  ${name}_temp_path ${dir}/${name};`).join("\n");
+}
+
 /** Starts nginx in the foreground with that config; resolves once it accepts connections. */
-export async function startNginx(options: NginxOptions): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+export function startNginx(options: NginxOptions): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+  return startNginxWith(nginxConfig(options), options);
+}
+
+/**
+ * Starts nginx in the foreground with a configuration text (written into `dir`, which
+ * also holds its pid, logs and temp files) that listens on 127.0.0.1:`port`.
+ */
+export async function startNginxWith(text: string, options: { port: number; dir: string }): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   if (!fs.existsSync(NGINX)) throw new Error(`nginx is not installed at ${NGINX} (apt-get install -y nginx)`);
   fs.mkdirSync(options.dir, { recursive: true });
   const config = path.join(options.dir, "nginx.conf");
-  fs.writeFileSync(config, nginxConfig(options));
+  fs.writeFileSync(config, text);
   const check = spawnSync(NGINX, ["-t", "-q", "-c", config], { encoding: "utf8" });
   if (check.status !== 0) throw new Error(`nginx -t failed:\n${check.stderr}`);
 

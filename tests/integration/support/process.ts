@@ -24,6 +24,36 @@ export function treeRss(pid: number): number {
   return kib * 1024;
 }
 
+/** CPU seconds (user + system) used so far by the process tree. */
+export function treeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const stat = safeRead(`/proc/${p}/stat`);
+    if (stat === "") continue; // exited while we looked
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  }
+  return ticks / 100; // USER_HZ
+}
+
+/** Every descriptor of the tree, and how many of them point at `file`. */
+export function descriptors(pid: number, file?: string): { total: number; onFile: number } {
+  let total = 0;
+  let onFile = 0;
+  for (const p of processTree(pid)) {
+    for (const fd of safeReaddir(`/proc/${p}/fd`)) {
+      total++;
+      if (file === undefined) continue;
+      try {
+        if (fs.readlinkSync(`/proc/${p}/fd/${fd}`) === file) onFile++;
+      } catch {
+        // closed while we looked
+      }
+    }
+  }
+  return { total, onFile };
+}
+
 /** How many descriptors in the tree point at `file`. */
 export function openDescriptors(pid: number, file: string): number {
   let n = 0;

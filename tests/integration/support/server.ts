@@ -26,10 +26,39 @@ export function runOrThrow(command: string, args: string[], env: NodeJS.ProcessE
   }
 }
 
-/** Starts `next start` on 127.0.0.1 and waits until it answers. Its output goes to `logFile`. */
-export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
+/**
+ * Runs a setup command (build, migrate, seed) to completion without blocking the event
+ * loop; throws with its output when it fails. `onChild` sees the child while it runs
+ * (and `undefined` once it ended), so a Ctrl-C handler can stop it. runOrThrow blocks:
+ * tsx SIGKILLs a script that does not take a Ctrl-C within 60 ms, so a script that must
+ * clean up on Ctrl-C (the soak, the bench) uses this instead.
+ */
+export function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv, onChild: (child: ChildProcess | undefined) => void = () => undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    onChild(child);
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      onChild(undefined);
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${code ?? signal}):\n${output}`));
+    });
+  });
+}
+
+/**
+ * Starts `next start` on 127.0.0.1 and waits until it answers. Its output goes to `logFile`.
+ * `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS refuses) run it under `node` with them.
+ */
+export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
   const log = fs.openSync(logFile, "a");
-  const child = spawn(bin("next"), ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const args = ["start", "-H", "127.0.0.1", "-p", String(port)];
+  const [command, argv] =
+    nodeArgs.length === 0 ? [bin("next"), args] : [process.execPath, [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...args]];
+  const child = spawn(command, argv, {
     cwd: ROOT,
     env,
     stdio: ["ignore", log, log],

@@ -1,0 +1,500 @@
+// `npm run bench`: the file route against its baselines, in one run on one machine.
+//
+// Builds (or with BENCH_REUSE_BUILD=1 reuses) the app, starts `next start` with a fresh
+// SQLite database and storage directory (migrated and seeded), its own nginx, and
+// measures:
+//   B1  a 4 KiB authorized download (JWT session, SQLite lookup, the counting
+//       preDownload listener, the audit insert): req/s and p99 at 16 connections (wrk),
+//       against an empty route (4 KiB from memory), a naive createReadStream route,
+//       Next's public/ and nginx;
+//   B2  a large file (1 GiB) 1 and 4 at a time, MB/s (curl), against the naive route,
+//       public/ and nginx (sendfile);
+//   B3  the server's peak RSS during 8 concurrent large downloads, and RSS and
+//       descriptors after 1,000 aborted downloads, against its idle baseline;
+//   B4  the same through nginx with X-Accel-Redirect, against nginx direct (and the
+//       empty route through the same nginx).
+// Prints a table, writes bench/results/<timestamp>.json, latest.json and latest.svg.
+//
+// --quick (or BENCH_QUICK=1): a few seconds per case and a 256 MiB large file; exits 1
+// only when a ratio falls below its CI guard (see report.ts). --profile: runs only B1's
+// kit case with `node --cpu-prof` and summarises where the server's time goes.
+// BENCH_ONLY=b1,b3 runs some cases (no files written). BENCH_KEEP=1 keeps the temp directory.
+import type { ChildProcess } from "node:child_process";
+import { createCipheriv, createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { harnessMain, harnessTempPaths, startNginxWith } from "../tests/integration/support/nginx";
+import { descriptors, eventually, treeRss } from "../tests/integration/support/process";
+import { bin, freePort, ROOT, runAsync, serverEnv, startNext, stopServer } from "../tests/integration/support/server";
+import { signInAt } from "../tests/integration/support/sign-in";
+import { abortMany, download, runningClients, wrk, type RateResult, type ThroughputResult } from "./clients";
+import { summariseProfiles } from "./profile";
+import { checks, markdown, svgChart, type Machine, type Results } from "./report";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick") || process.env.BENCH_QUICK === "1";
+const profiling = argv.includes("--profile");
+const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4").toLowerCase().split(",").map((s) => s.trim()));
+const partial = only.size < 4 || profiling;
+const keep = process.env.BENCH_KEEP === "1";
+
+const SETTINGS = quick
+  ? { connections: 16, rateSeconds: 3, warmSeconds: 1, rounds: 1, largeRounds: 1, largeBytes: 256 * MiB }
+  : { connections: 16, rateSeconds: 8, warmSeconds: 2, rounds: 3, largeRounds: 2, largeBytes: 1 * GiB };
+const SMALL_BYTES = 4 * KiB;
+const CONCURRENCIES = [1, 4];
+const MEMORY_DOWNLOADS = 8;
+const ABORTS = 1000;
+const ACCEL_PREFIX = "/_protected/";
+const PUBLIC_DIR = path.join(ROOT, "public", "bench-public");
+
+// ---------------------------------------------------------------------------
+// Cleanup on every exit path: servers, nginx, clients, temp directory, public/ files.
+
+const resources: { step?: ChildProcess; servers: Set<ChildProcess>; nginx?: { stop(): Promise<void> }; workDir?: string; publicCreated?: boolean } = {
+  servers: new Set(),
+};
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+function removePublic(): void {
+  fs.rmSync(PUBLIC_DIR, { recursive: true, force: true });
+  const parent = path.dirname(PUBLIC_DIR);
+  if (resources.publicCreated && fs.existsSync(parent) && fs.readdirSync(parent).length === 0) fs.rmdirSync(parent);
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    resources.step?.kill("SIGTERM");
+    for (const child of runningClients) child.kill("SIGKILL");
+    await resources.nginx?.stop();
+    await Promise.all([...resources.servers].map(stopServer));
+    removePublic();
+    if (resources.workDir) {
+      if (keep) console.log(`kept ${resources.workDir}`);
+      else fs.rmSync(resources.workDir, { recursive: true, force: true });
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`\n${signal}: stopping servers and nginx, removing temp files`);
+    void cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
+}
+process.on("exit", () => {
+  for (const child of runningClients) child.kill("SIGKILL");
+  removePublic();
+  if (resources.workDir && !keep) fs.rmSync(resources.workDir, { recursive: true, force: true });
+});
+
+class Interrupted extends Error {}
+const checkInterrupted = () => {
+  if (interrupted) throw new Interrupted();
+};
+
+// ---------------------------------------------------------------------------
+// Files: a repeatable incompressible pattern (the AES-256-CTR keystream of a fixed key),
+// the same bytes on every run and machine, generated into the temp directory. Not
+// sparse zeros: those cost no disk reads and would flatter every server alike.
+
+function writePattern(file: string, size: number): void {
+  const key = createHash("sha256").update("next-private-files bench").digest();
+  const cipher = createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
+  const zeros = Buffer.alloc(8 * MiB);
+  const fd = fs.openSync(file, "w", 0o640);
+  try {
+    for (let written = 0; written < size; ) {
+      const n = Math.min(zeros.length, size - written);
+      fs.writeSync(fd, cipher.update(zeros.subarray(0, n)));
+      written += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The same file under another name: a hard link (one copy in the page cache), else a copy. */
+function place(source: string, target: string): void {
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.rmSync(target, { force: true });
+  try {
+    fs.linkSync(source, target);
+  } catch {
+    fs.copyFileSync(source, target);
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+function machine(): Machine {
+  const cpuinfo = fs.readFileSync("/proc/cpuinfo", "utf8");
+  return {
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown",
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / GiB),
+    kernel: os.release(),
+    node: process.version,
+    loadAtStart: os.loadavg(),
+  };
+}
+
+function nginxConf(o: { dir: string; port: number; upstreamPort: number; storageRoot: string; directRoot: string }): string {
+  return `
+# The bench's nginx: loopback only; one worker (the app serves from one JavaScript
+# thread, and the clients need the other core); as root to read the bench's temp files.
+${harnessMain(o.dir, 1024)}
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+${harnessTempPaths(o.dir)}
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+
+  upstream app {
+    server 127.0.0.1:${o.upstreamPort};
+    keepalive 32;
+  }
+
+  server {
+    listen 127.0.0.1:${o.port};
+
+    location / {
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    }
+
+    # X-Accel-Redirect targets (the app's PRIVATE_FILES_ACCEL_PREFIX): internal only.
+    location ${ACCEL_PREFIX} {
+      internal;
+      alias ${o.storageRoot}/;
+    }
+
+    # The baseline: nginx serving the same files with no application at all.
+    location /direct/ {
+      alias ${o.directRoot}/;
+    }
+  }
+}
+`;
+}
+
+/** Best of several rounds (highest rate): background load can only slow a round down. */
+function best<T extends RateResult | ThroughputResult>(results: readonly T[]): T {
+  const rate = (r: T) => ("requestsPerSecond" in r ? r.requestsPerSecond : r.mbPerSecond);
+  return results.reduce((a, b) => (rate(b) > rate(a) ? b : a));
+}
+
+/** Rounds over cases, the order rotated each round, so background load hits every case alike. */
+async function rounds<K extends string, T>(cases: readonly K[], count: number, measure: (c: K) => Promise<T>): Promise<Record<K, T[]>> {
+  const out = Object.fromEntries(cases.map((c) => [c, [] as T[]])) as Record<K, T[]>;
+  for (let round = 0; round < count; round++) {
+    for (let i = 0; i < cases.length; i++) {
+      checkInterrupted();
+      const c = cases[(i + round) % cases.length]!;
+      out[c].push(await measure(c));
+    }
+  }
+  return out;
+}
+
+async function expectBody(url: string, headers: Record<string, string>, expected: Buffer | number): Promise<void> {
+  const response = await fetch(url, { headers });
+  const body = Buffer.from(await response.arrayBuffer());
+  const size = typeof expected === "number" ? expected : expected.length;
+  if (response.status !== 200 || body.length !== size || (typeof expected !== "number" && !body.equals(expected))) {
+    throw new Error(`${url}: status ${response.status}, ${body.length} bytes; expected 200 with ${size} bytes${typeof expected === "number" ? "" : " of the file"}`);
+  }
+}
+
+const mb = (r: ThroughputResult) => `${r.mbPerSecond.toFixed(0)} MB/s`;
+const rps = (r: RateResult) => `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(1)} ms`;
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const results: Results = {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    mode: quick ? "quick" : "full",
+    machine: machine(),
+    settings: {
+      connections: SETTINGS.connections,
+      rateSeconds: SETTINGS.rateSeconds,
+      rounds: SETTINGS.rounds,
+      smallBytes: SMALL_BYTES,
+      largeBytes: SETTINGS.largeBytes,
+      concurrencies: CONCURRENCIES,
+      memoryDownloads: MEMORY_DOWNLOADS,
+      aborts: ABORTS,
+    },
+    b1: {},
+    b2: {},
+    b4: { small: {}, large: {} },
+  };
+  const m = results.machine;
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; load average ${m.loadAtStart.map((n) => n.toFixed(2)).join(" ")}`);
+  if (quick) console.log(`QUICK mode: ${SETTINGS.rateSeconds} s per rate case, one round, a ${SETTINGS.largeBytes / MiB} MiB large file (not 1 GiB)`);
+  if (m.loadAtStart[0]! > m.cores * 0.5) console.log(`warning: load average ${m.loadAtStart[0]!.toFixed(2)} on ${m.cores} cores: other work competes with the bench; ratios are noisier`);
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "private-files-bench-"));
+  resources.workDir = workDir;
+  const directRoot = path.join(workDir, "direct");
+  const storageRoot = path.join(workDir, "storage");
+  const databasePath = path.join(workDir, "bench.db");
+  const [port, accelPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
+  const benchEnv = { PRIVATE_FILES_BENCH: "1", PRIVATE_FILES_BENCH_DIR: directRoot };
+  const env: NodeJS.ProcessEnv = { ...serverEnv(port, `file:${databasePath}`, storageRoot), ...benchEnv };
+
+  // Files: small.bin and large.bin, the same inodes in the storage root, public/ and nginx's root.
+  let started = Date.now();
+  fs.mkdirSync(directRoot, { recursive: true });
+  writePattern(path.join(directRoot, "small.bin"), SMALL_BYTES);
+  writePattern(path.join(directRoot, "large.bin"), SETTINGS.largeBytes);
+  const small = fs.readFileSync(path.join(directRoot, "small.bin"));
+  resources.publicCreated = !fs.existsSync(path.dirname(PUBLIC_DIR));
+  for (const name of ["small.bin", "large.bin"]) {
+    place(path.join(directRoot, name), path.join(storageRoot, "downloadables", `bench-${name}`));
+    place(path.join(directRoot, name), path.join(PUBLIC_DIR, name));
+  }
+  console.log(`files: ${SMALL_BYTES} B and ${SETTINGS.largeBytes / MiB} MiB of AES-CTR pattern in ${workDir} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  const step = async (label: string, command: string, args: string[]) => {
+    started = Date.now();
+    process.stdout.write(`${label}… `);
+    await runAsync(command, args, env, (child) => (resources.step = child));
+    console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
+  };
+  if (process.env.BENCH_REUSE_BUILD === "1" && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) console.log("next build: reusing .next (BENCH_REUSE_BUILD=1)");
+  else await step("next build", bin("next"), ["build"]);
+  await step("migrate", bin("tsx"), ["scripts/migrate.ts"]);
+  await step("seed", bin("tsx"), ["scripts/seed.ts"]);
+
+  const ids: Record<string, number> = {};
+  const db = new Database(databasePath, { timeout: 10_000 });
+  try {
+    const insert = db.prepare("INSERT INTO CountedDownload (description, file, fileName, fileSize, downloads, createdAt) VALUES (?, ?, ?, ?, 0, ?)");
+    for (const [name, size] of [["small.bin", SMALL_BYTES], ["large.bin", SETTINGS.largeBytes]] as const) {
+      ids[name] = Number(insert.run(`bench ${name}`, `downloadables/bench-${name}`, `bench-${name}`, size, Date.now()).lastInsertRowid);
+    }
+  } finally {
+    db.close();
+  }
+  const kitPath = (name: string) => `/files/CountedDownload/file/${ids[name]}/bench-${name}`;
+
+  // --- The streaming server (B1, B2, B3) -----------------------------------------
+  const profileDir = path.join(workDir, "profiles");
+  const server = await startNext(port, env, path.join(workDir, "server.log"), profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
+  resources.servers.add(server);
+  const base = `http://127.0.0.1:${port}`;
+  const cookie = (await signInAt(base, "alice@example.com")).header;
+  const auth = { Cookie: cookie };
+  const authHeaders = [`Cookie: ${cookie}`];
+
+  const nginxBase = `http://127.0.0.1:${nginxPort}`;
+  if (!profiling && (only.has("b1") || only.has("b2") || only.has("b4"))) {
+    resources.nginx = await startNginxWith(nginxConf({ dir: path.join(workDir, "nginx"), port: nginxPort, upstreamPort: accelPort, storageRoot, directRoot }), {
+      port: nginxPort,
+      dir: path.join(workDir, "nginx"),
+    });
+  }
+
+  const smallUrls = {
+    kit: `${base}${kitPath("small.bin")}`,
+    ceiling: `${base}/bench/empty`,
+    naive: `${base}/bench/naive/small.bin`,
+    public: `${base}/bench-public/small.bin`,
+    nginx: `${nginxBase}/direct/small.bin`,
+  };
+  const largeUrls = {
+    kit: `${base}${kitPath("large.bin")}`,
+    naive: `${base}/bench/naive/large.bin`,
+    public: `${base}/bench-public/large.bin`,
+    nginx: `${nginxBase}/direct/large.bin`,
+  };
+  const rate = async (url: string, headers: readonly string[]) => {
+    await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.warmSeconds, headers });
+    return wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds, headers });
+  };
+
+  if (profiling) {
+    await expectBody(smallUrls.kit, auth, small);
+    console.log(`profiling B1's kit case (node --cpu-prof) for ${SETTINGS.rateSeconds * 2} s…`);
+    await wrk(smallUrls.kit, { connections: SETTINGS.connections, seconds: SETTINGS.warmSeconds, headers: authHeaders });
+    const measured = await wrk(smallUrls.kit, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds * 2, headers: authHeaders });
+    console.log(`  kit: ${rps(measured)}`);
+    await stopServer(server);
+    resources.servers.delete(server);
+    const summary = summariseProfiles(profileDir);
+    console.log(summary);
+    if (process.env.BENCH_PROFILE_OUT) fs.writeFileSync(process.env.BENCH_PROFILE_OUT, `${summary}\n`);
+    return 0;
+  }
+
+  if (only.has("b1")) {
+    await expectBody(smallUrls.kit, auth, small);
+    await expectBody(smallUrls.ceiling, {}, SMALL_BYTES);
+    await expectBody(smallUrls.naive, {}, small);
+    await expectBody(smallUrls.public, {}, small);
+    await expectBody(smallUrls.nginx, {}, small);
+    console.log(`B1: 4 KiB, ${SETTINGS.connections} connections, ${SETTINGS.rounds} round(s) of ${SETTINGS.rateSeconds} s (after ${SETTINGS.warmSeconds} s warm-up) per case`);
+    const measured = await rounds(["kit", "ceiling", "naive", "public", "nginx"] as const, SETTINGS.rounds, async (c) => {
+      const r = await rate(smallUrls[c], c === "kit" ? authHeaders : []);
+      console.log(`  ${c}: ${rps(r)}`);
+      return r;
+    });
+    for (const [c, list] of Object.entries(measured)) results.b1[c as keyof typeof measured] = best(list);
+  }
+
+  if (only.has("b2")) {
+    for (const concurrency of CONCURRENCIES) {
+      console.log(`B2: ${SETTINGS.largeBytes / MiB} MiB, ${concurrency} at a time, ${SETTINGS.largeRounds} round(s)`);
+      const measured = await rounds(["kit", "naive", "public", "nginx"] as const, SETTINGS.largeRounds, async (c) => {
+        const r = await download(largeUrls[c], { concurrency, size: SETTINGS.largeBytes, headers: c === "kit" ? authHeaders : [] });
+        console.log(`  ${c}: ${mb(r)}`);
+        return r;
+      });
+      results.b2[String(concurrency)] = Object.fromEntries(Object.entries(measured).map(([c, list]) => [c, best(list)]));
+    }
+  }
+
+  if (only.has("b3")) {
+    checkInterrupted();
+    const pid = server.pid!;
+    const file = fs.realpathSync(path.join(storageRoot, "downloadables", "bench-large.bin"));
+    // Warm-up with the same work, so the baseline is the steady state, not a cold heap.
+    if (!only.has("b2")) await download(largeUrls.kit, { concurrency: 2, size: SETTINGS.largeBytes, headers: authHeaders });
+    await abortMany(largeUrls.kit, auth, 200);
+    await eventually(() => descriptors(pid, file).onFile === 0, 20_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleRss = treeRss(pid);
+    const idleDescriptors = descriptors(pid).total;
+
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(pid))), 50);
+    try {
+      const r = await download(largeUrls.kit, { concurrency: MEMORY_DOWNLOADS, size: SETTINGS.largeBytes, headers: authHeaders });
+      console.log(`B3: ${MEMORY_DOWNLOADS} concurrent downloads: ${mb(r)}, peak RSS ${(peakRss / MiB).toFixed(1)} MiB (idle ${(idleRss / MiB).toFixed(1)} MiB)`);
+    } finally {
+      clearInterval(sampler);
+    }
+    checkInterrupted();
+    started = Date.now();
+    await abortMany(largeUrls.kit, auth, ABORTS);
+    const settled = await eventually(() => {
+      const now = descriptors(pid, file);
+      return now.onFile === 0 && now.total <= idleDescriptors;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = descriptors(pid, file);
+    results.b3 = {
+      idleRss,
+      peakRss,
+      afterAbortsRss: treeRss(pid),
+      idleDescriptors,
+      afterAbortsDescriptors: after.total,
+      afterAbortsOnFile: after.onFile,
+    };
+    console.log(
+      `B3: ${ABORTS} aborted downloads in ${((Date.now() - started) / 1000).toFixed(1)} s: descriptors ${idleDescriptors} -> ${after.total} (${after.onFile} on the file${settled ? "" : ", not settled after 20 s"}), RSS ${(results.b3.afterAbortsRss / MiB).toFixed(1)} MiB`,
+    );
+  }
+  await stopServer(server);
+  resources.servers.delete(server);
+
+  // --- The X-Accel-Redirect server behind nginx (B4) --------------------------------
+  if (only.has("b4")) {
+    checkInterrupted();
+    const accelEnv = {
+      ...serverEnv(accelPort, `file:${databasePath}`, storageRoot),
+      ...benchEnv,
+      PRIVATE_FILES_DELIVERY: "x-accel-redirect",
+      PRIVATE_FILES_ACCEL_PREFIX: ACCEL_PREFIX,
+    };
+    const accel = await startNext(accelPort, accelEnv, path.join(workDir, "server-accel.log"));
+    resources.servers.add(accel);
+    const b4Small = {
+      kit: `${nginxBase}${kitPath("small.bin")}`,
+      ceiling: `${nginxBase}/bench/empty`,
+      nginx: `${nginxBase}/direct/small.bin`,
+    };
+    await expectBody(b4Small.kit, auth, small);
+    await expectBody(b4Small.ceiling, {}, SMALL_BYTES);
+    console.log(`B4: 4 KiB through nginx with X-Accel-Redirect, ${SETTINGS.rounds} round(s)`);
+    const measured = await rounds(["kit", "ceiling", "nginx"] as const, SETTINGS.rounds, async (c) => {
+      const r = await rate(b4Small[c], c === "kit" ? authHeaders : []);
+      console.log(`  ${c}: ${rps(r)}`);
+      return r;
+    });
+    for (const [c, list] of Object.entries(measured)) results.b4.small[c as keyof typeof measured] = best(list);
+    const b4Large = { kit: `${nginxBase}${kitPath("large.bin")}`, nginx: `${nginxBase}/direct/large.bin` };
+    for (const concurrency of CONCURRENCIES) {
+      console.log(`B4: ${SETTINGS.largeBytes / MiB} MiB through nginx, ${concurrency} at a time`);
+      const large = await rounds(["kit", "nginx"] as const, SETTINGS.largeRounds, async (c) => {
+        const r = await download(b4Large[c], { concurrency, size: SETTINGS.largeBytes, headers: c === "kit" ? authHeaders : [] });
+        console.log(`  ${c}: ${mb(r)}`);
+        return r;
+      });
+      results.b4.large[String(concurrency)] = { kit: best(large.kit), nginx: best(large.nginx) };
+    }
+    await stopServer(accel);
+    resources.servers.delete(accel);
+  }
+
+  m.loadAtEnd = os.loadavg();
+  results.checks = checks(results);
+  const text = markdown(results);
+  console.log(`\n${text}\n`);
+
+  if (partial) {
+    console.log("(a partial run: BENCH_ONLY or --profile; nothing written to bench/results)");
+  } else {
+    const dir = path.join(ROOT, "bench", "results");
+    fs.mkdirSync(dir, { recursive: true });
+    const json = `${JSON.stringify(results, null, 2)}\n`;
+    const stamp = results.startedAt.replace(/[:.]/g, "-");
+    fs.writeFileSync(path.join(dir, `${stamp}${quick ? "-quick" : ""}.json`), json);
+    if (!quick) {
+      fs.writeFileSync(path.join(dir, "latest.json"), json);
+      fs.writeFileSync(path.join(dir, "latest.md"), `${text}\n`);
+      fs.writeFileSync(path.join(dir, "latest.svg"), svgChart(results));
+      console.log(`wrote bench/results/${stamp}.json, latest.json, latest.md and latest.svg`);
+    } else {
+      console.log(`wrote bench/results/${stamp}-quick.json (quick runs leave latest.* alone)`);
+    }
+  }
+
+  const failed = results.checks.filter((c) => !c.guarded);
+  if (failed.length > 0) {
+    console.log(`CI guard: ${failed.length} gross regression(s): ${failed.map((c) => c.label).join("; ")}`);
+    return 1;
+  }
+  const missed = results.checks.filter((c) => !c.met);
+  console.log(`targets: ${results.checks.length - missed.length} of ${results.checks.length} met${missed.length ? ` (missed: ${missed.map((c) => c.label).join("; ")})` : ""}; CI guard: ok`);
+  return 0;
+}
+
+main()
+  .catch((error: unknown) => {
+    if (interrupted || error instanceof Interrupted) return 130;
+    console.error(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  })
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  });

@@ -1,0 +1,128 @@
+import { spawn } from "node:child_process";
+import http from "node:http";
+
+// The bench's clients: wrk for request rates, curl for throughput, node:http for
+// downloads aborted after their first bytes. Each runs in its own process where speed
+// matters, so the Node process that orchestrates the bench is never the bottleneck.
+
+export interface RateResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly seconds: number;
+}
+
+export interface ThroughputResult {
+  /** 10^6 bytes per second, all concurrent downloads together. */
+  readonly mbPerSecond: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+/** Child processes the bench started that are still running: stopped on Ctrl-C. */
+export const runningClients = new Set<import("node:child_process").ChildProcess>();
+
+function capture(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    runningClients.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      runningClients.delete(child);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
+
+function latencyMs(output: string, percentile: string): number {
+  const match = new RegExp(`^\\s*${percentile}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, "m").exec(output);
+  if (!match) throw new Error(`wrk printed no ${percentile}% latency:\n${output}`);
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+}
+
+/**
+ * `wrk -t1 -c<connections> -d<seconds>s --latency`: keep-alive connections, each sending
+ * its next request as soon as the answer is in. Throws when any answer was not 2xx/3xx
+ * or a socket failed: a rate of errors is not a rate of downloads.
+ */
+export async function wrk(url: string, options: { connections: number; seconds: number; headers?: readonly string[] }): Promise<RateResult> {
+  const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", "--timeout", "10s"];
+  for (const header of options.headers ?? []) args.push("-H", header);
+  const { code, stdout, stderr } = await capture("wrk", [...args, url]);
+  if (code !== 0) throw new Error(`wrk ${url} failed (${code}): ${stderr}${stdout}`);
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
+  if (non2xx) throw new Error(`wrk ${url}: ${non2xx[1]} answers were not 2xx/3xx:\n${stdout}`);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  if (socketErrors && socketErrors.slice(1).some((n) => Number(n) > 0)) throw new Error(`wrk ${url}: socket errors:\n${stdout}`);
+  const total = /(\d+) requests in ([\d.]+)(us|ms|s|m)/.exec(stdout);
+  const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!total || !rate) throw new Error(`could not read wrk's output:\n${stdout}`);
+  return {
+    requestsPerSecond: Number(rate[1]),
+    p50Ms: latencyMs(stdout, "50"),
+    p99Ms: latencyMs(stdout, "99"),
+    requests: Number(total[1]),
+    seconds: (Number(total[2]) * UNIT_MS[total[3]!]!) / 1000,
+  };
+}
+
+/**
+ * `concurrency` simultaneous downloads of the whole file with `curl -o /dev/null` (read
+ * and discarded in C; see the README for the check that it is not the bottleneck), timed
+ * from the first spawn to the last exit. Every download must answer 200 with exactly
+ * `size` bytes.
+ */
+export async function download(url: string, options: { concurrency: number; size: number; headers?: readonly string[] }): Promise<ThroughputResult> {
+  const args = ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}"];
+  for (const header of options.headers ?? []) args.push("-H", header);
+  const started = performance.now();
+  const results = await Promise.all(Array.from({ length: options.concurrency }, () => capture("curl", [...args, url])));
+  const seconds = (performance.now() - started) / 1000;
+  let bytes = 0;
+  for (const { code, stdout, stderr } of results) {
+    const [status, size] = stdout.trim().split(" ").map(Number);
+    if (code !== 0 || status !== 200 || size !== options.size) {
+      throw new Error(`curl ${url}: exit ${code}, status ${status}, ${size} of ${options.size} bytes ${stderr}`);
+    }
+    bytes += size;
+  }
+  return { mbPerSecond: bytes / 1e6 / seconds, bytes, seconds };
+}
+
+/** Starts a download, takes its first bytes, hangs up (a new connection each time). */
+function abortOne(url: string, headers: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers, agent: false }, (response) => {
+      if (response.statusCode !== 200) {
+        request.destroy();
+        reject(new Error(`aborted download of ${url}: status ${response.statusCode}`));
+        return;
+      }
+      response.once("data", () => {
+        request.destroy();
+        resolve();
+      });
+    });
+    request.on("error", () => undefined);
+  });
+}
+
+/** `total` downloads aborted after their first bytes, `concurrency` at a time. */
+export async function abortMany(url: string, headers: Record<string, string>, total: number, concurrency = 16): Promise<void> {
+  let started = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < total) {
+        started++;
+        await abortOne(url, headers);
+      }
+    }),
+  );
+}
