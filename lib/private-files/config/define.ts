@@ -105,8 +105,11 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     models.set(key, { key, model });
   }
   let defaultStorage = options.storage;
+  let secrets: readonly string[] | undefined;
   const links: ResolvedLinks = {
-    secrets: () => linkSecrets(options.links?.secrets),
+    // Read (and checked) on first use, not at start-up, so `next build` needs no secret;
+    // then kept, rather than re-parsed on every link request.
+    secrets: () => (secrets ??= linkSecrets(options.links?.secrets)),
     store: options.links?.store,
     resumeWindowSeconds: options.links?.resumeWindowSeconds ?? 600,
   };

@@ -27,7 +27,11 @@ export interface ResolvedLinks {
   readonly resumeWindowSeconds: number;
 }
 
-const refused = (reason: LinkDenialReason, message: string, status: 403 | 410 = 403): LinkVerdict => ({ granted: false, reason, status, message });
+type Refused = Extract<LinkVerdict, { granted: false }>;
+const refused = (reason: LinkDenialReason, message: string, status: 403 | 410 = 403): Refused => ({ granted: false, reason, status, message });
+
+/** A single-use link someone else already consumed: found here, or lost in the race to consume it. */
+export const LINK_USED: Refused = refused("link-used", "link already used", 410);
 
 /**
  * Judges `?token=` for one file. Throws when the store fails (the route answers 503)
@@ -61,7 +65,7 @@ export async function checkLink(
     record.usedBy === clientFingerprint(request) &&
     now.getTime() - record.usedAt.getTime() <= links.resumeWindowSeconds * 1000;
   if (resuming) return { granted: true, use: { ...use, resumed: true }, consume: false };
-  return refused("link-used", "link already used", 410);
+  return LINK_USED;
 }
 
 /**

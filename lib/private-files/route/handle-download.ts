@@ -6,9 +6,8 @@ import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeBytes, observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
-import { checkLink, clientFingerprint, type LinkDenialReason, type LinkVerdict } from "../links/check-link";
+import { checkLink, clientFingerprint, LINK_USED, type LinkVerdict } from "../links/check-link";
 import { LinkSecretError } from "../links/secrets";
-import type { LinkUse } from "../links/types";
 import type { Refusal, RefusalStatus } from "../config/types";
 import {
   forbidden,
@@ -145,7 +144,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     }
     if (!won) {
       await file.close();
-      return deny("link-used", refusedLink(config, request, { reason: "link-used", status: 410, message: "link already used" }));
+      return deny(LINK_USED.reason, refusedLink(config, request, LINK_USED));
     }
     // A download that fails before its first byte gives the link back.
     unspend = () =>
@@ -154,8 +153,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       });
   }
 
-  const linkUse: LinkUse | null = link?.use ?? null;
-  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size, link: linkUse };
+  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size, link: link?.use ?? null };
   const startedAt = new Date();
   const finished = (outcome: DownloadOutcome, status: number, bytesSent: number) =>
     announceFinished(config, entry, { ...event, outcome, status, bytesSent, startedAt, durationMs: Date.now() - startedAt.getTime() });
@@ -234,7 +232,7 @@ function refused(config: ResolvedConfig, request: Request, status: Exclude<Refus
 }
 
 /** A refused `?token=` link: the page for a browser navigation, else its short reason in plain text. */
-function refusedLink(config: ResolvedConfig, request: Request, refusal: { reason: LinkDenialReason; status: 403 | 410; message: string }): Response {
+function refusedLink(config: ResolvedConfig, request: Request, refusal: Extract<LinkVerdict, { granted: false }>): Response {
   const { reason, status, message } = refusal;
   return refusalPageFor(config, { status, request, link: { reason, message } }) ?? linkRefused(status, message);
 }
