@@ -1,7 +1,7 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { databaseUrl, ensureSqliteFolder, isPostgresUrl } from "./database-url";
 import { PrismaClient } from "./generated/client";
+import { sqliteAdapter } from "./sqlite-adapter";
 import { PrismaClient as PostgresPrismaClient } from "./generated-postgres/client";
 
 // One client per process: route bundles and hot reloads share it through globalThis.
@@ -31,12 +31,12 @@ function createClient(): PrismaClient {
     // so both clients have the same model API; the app is typed against the SQLite one.
     return new PostgresPrismaClient({ adapter }) as unknown as PrismaClient;
   }
-  // timeout: wait for a lock instead of failing at once when another process
-  // (a migration, a test fixture) holds it. better-sqlite3 waits synchronously,
-  // so the whole server pauses meanwhile: keep it short.
+  // timeout: a write waits for a lock instead of failing at once when another process
+  // (a migration, a test fixture) holds it. better-sqlite3 waits synchronously, so
+  // the whole server pauses meanwhile: keep it short. WAL mode: see sqlite-adapter.ts.
   ensureSqliteFolder(url);
   const timeout = Number(process.env.SQLITE_BUSY_TIMEOUT_MS) || 5000;
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout }) });
+  return new PrismaClient({ adapter: sqliteAdapter(url, timeout) });
 }
 
 export const prisma: PrismaClient = (globalForPrisma.demoPrisma ??= createClient());

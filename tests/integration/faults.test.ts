@@ -9,6 +9,7 @@ import {
   deleteRow,
   insertCounted,
   insertSubmission,
+  breakSubmissionLookup,
   lockDatabase,
   randomData,
   sha256,
@@ -18,8 +19,8 @@ import { descriptors as descriptorsOf, eventually, processTree, treeRss } from "
 import { POSTGRES_TIMEOUT_MS } from "./support/server";
 import { get, signIn, type CookieJar } from "./support/session";
 
-// Faults through `next start`: the database locked away (SQLite) or stopped
-// (PostgreSQL), a file that vanishes or shrinks under a download, a preDownload
+// Faults through `next start`: the database failing the lookup (SQLite: the table
+// gone) or stopped (PostgreSQL), SQLite's write lock held elsewhere, a file that vanishes or shrinks under a download, a preDownload
 // listener that fails (or, on PostgreSQL, hangs), and a thousand clients that hang
 // up mid-download.
 
@@ -44,7 +45,7 @@ const alive = () => processTree(serverPid()).length > 0 && treeRss(serverPid()) 
 
 describe("the database is unreachable", () => {
   it("answers 503 with Retry-After and a generic body, stays up, and recovers when the database returns", async () => {
-    const lock = await lockDatabase();
+    const lock = databaseKind() === "sqlite" ? await breakSubmissionLookup() : await lockDatabase();
     let during: Response[];
     try {
       during = await Promise.all([get(url(), { jar: alice }), get(url(), { jar: alice, method: "HEAD" })]);
@@ -62,6 +63,31 @@ describe("the database is unreachable", () => {
     expect(alive()).toBe(true);
 
     const after = await get(url(), { jar: alice });
+    expect(after.status).toBe(200);
+    expect(sha256(new Uint8Array(await after.arrayBuffer()))).toBe(sha256(FILE));
+  });
+});
+
+describe.runIf(databaseKind() === "sqlite")("SQLite's write lock held by another process", () => {
+  it("still serves downloads (WAL: readers never wait for a writer); a counted one waits for its write and fails cleanly", async () => {
+    const counted = await insertCounted({ file: await writeStored("downloadables/locked.bin", FILE), fileName: "locked.bin", fileSize: FILE.length, description: "write-lock fixture" });
+    cleanups.push(() => deleteRow("CountedDownload", counted));
+    const lock = await lockDatabase();
+    let plain: Response;
+    let countedAnswer: Response;
+    try {
+      plain = await get(url(), { jar: alice });
+      expect(plain.status).toBe(200);
+      expect(sha256(new Uint8Array(await plain.arrayBuffer()))).toBe(sha256(FILE));
+      // The counter's UPDATE waits SQLITE_BUSY_TIMEOUT_MS for the lock, then fails:
+      // the preDownload listener threw, so no byte goes out.
+      countedAnswer = await get(`/files/CountedDownload/file/${counted}/locked.bin`, { jar: alice });
+    } finally {
+      await lock.release();
+    }
+    expect(countedAnswer.status).toBe(500);
+    expect(await countedAnswer.text()).toBe("Internal Server Error\n");
+    const after = await get(`/files/CountedDownload/file/${counted}/locked.bin`, { jar: alice });
     expect(after.status).toBe(200);
     expect(sha256(new Uint8Array(await after.arrayBuffer()))).toBe(sha256(FILE));
   });

@@ -145,8 +145,9 @@ export async function deleteRow(table: Exclude<Table, "DownloadEvent">, id: numb
 
 /**
  * Makes the database unavailable to the server until `release()`:
- * - SQLite: takes its exclusive lock from this process, as a long migration or a
- *   stuck writer would; the server's queries fail after SQLITE_BUSY_TIMEOUT_MS.
+ * - SQLite: takes the write lock from this process, as a long migration or a stuck
+ *   writer would: the server's writes fail after SQLITE_BUSY_TIMEOUT_MS. Its reads go
+ *   on (WAL mode: readers never wait for a writer; lib/db/sqlite-adapter.ts).
  * - PostgreSQL: stops the server (fast shutdown: every connection is closed);
  *   `release()` starts it again, and the app's pool must reconnect on its own.
  */
@@ -166,6 +167,21 @@ export async function lockDatabase(): Promise<{ release(): Promise<void> }> {
     async release() {
       holder.exec("ROLLBACK");
       holder.close();
+    },
+  };
+}
+
+/**
+ * Makes the record lookup of FileSubmission fail until `release()`, on SQLite, where
+ * no lock stops a reader (WAL): the table is renamed away, as a half-applied
+ * migration would leave it, so every query of it fails at once.
+ */
+export async function breakSubmissionLookup(): Promise<{ release(): Promise<void> }> {
+  if (databaseKind() !== "sqlite") throw new Error("breakSubmissionLookup is for SQLite; on PostgreSQL use lockDatabase()");
+  await query(`ALTER TABLE "FileSubmission" RENAME TO "FileSubmission_away"`);
+  return {
+    async release() {
+      await query(`ALTER TABLE "FileSubmission_away" RENAME TO "FileSubmission"`);
     },
   };
 }
