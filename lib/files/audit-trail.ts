@@ -1,10 +1,49 @@
 import { downloadDenied, downloadFinished, type DenialEvent, type DownloadFinishedEvent } from "@/lib/private-files";
-import type { Prisma } from "../db/generated/client";
+import { Prisma } from "../db/generated/client";
 import { groupCommit } from "../db/group-commit";
 import { prisma } from "../db/prisma";
 
 // The demo's audit trail: every refused download and every finished one (completed,
 // aborted or failed) becomes a DownloadEvent row. Connected for every model (no sender).
+
+/** The columns the trail writes, in the INSERT's order (the id is the table's own). */
+const COLUMNS = [
+  "at",
+  "userId",
+  "userEmail",
+  "model",
+  "field",
+  "recordId",
+  "method",
+  "outcome",
+  "reason",
+  "status",
+  "bytesSent",
+  "rangeStart",
+  "durationMs",
+  "linkId",
+] as const;
+
+/** A row as the trail writes it: every column given (null where empty), typed by the Prisma client. */
+type AuditRow = { [K in (typeof COLUMNS)[number]]-?: Exclude<Prisma.DownloadEventCreateManyInput[K], undefined> };
+
+const COLUMN_LIST = Prisma.raw(COLUMNS.map((column) => `"${column}"`).join(", "));
+
+/**
+ * One INSERT of many rows, in raw SQL (parameterised; the same on SQLite and
+ * PostgreSQL) because it runs for every download: Prisma's query compiler costs
+ * 0.5-0.7 ms of CPU for a `create`, more than three times this statement, and
+ * `createMany` about 0.3 ms more per row (README, Performance).
+ */
+async function insertRows(rows: readonly AuditRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+    const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => Prisma.sql`(${Prisma.join(COLUMNS.map((column) => row[column]))})`);
+    await prisma.$executeRaw`INSERT INTO "DownloadEvent" (${COLUMN_LIST}) VALUES ${Prisma.join(values)}`;
+  }
+}
+
+/** 14,000 parameters per statement at most: under SQLite's 32,766 and PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 1000;
 
 /**
  * Rows written together: the events of one turn of the event loop share one INSERT
@@ -13,15 +52,15 @@ import { prisma } from "../db/prisma";
  */
 const writeEvent = groupCommit(
   () => "DownloadEvent",
-  async (_table, rows: readonly Prisma.DownloadEventCreateManyInput[]) => {
+  async (_table, rows: readonly AuditRow[]) => {
     if (rows.length === 1) {
-      await prisma.downloadEvent.create({ data: rows[0]! });
+      await insertRows(rows);
       return;
     }
     try {
-      await prisma.downloadEvent.createMany({ data: [...rows] });
+      await insertRows(rows);
     } catch {
-      const results = await Promise.allSettled(rows.map((data) => prisma.downloadEvent.create({ data })));
+      const results = await Promise.allSettled(rows.map((row) => insertRows([row])));
       return results.map((r) => (r.status === "rejected" ? (r.reason ?? new Error("audit row not written")) : undefined));
     }
   },
@@ -44,6 +83,11 @@ async function recordDenial(event: DenialEvent<unknown>): Promise<void> {
     outcome: "denied",
     reason: event.reason,
     status: event.status,
+    bytesSent: 0n,
+    rangeStart: null,
+    durationMs: null,
+    linkId: null,
+    at: new Date(),
   });
 }
 
@@ -51,6 +95,7 @@ async function recordFinished(event: DownloadFinishedEvent<unknown>): Promise<vo
   await writeEvent({
     ...what(event),
     outcome: event.outcome,
+    reason: null,
     status: event.status,
     bytesSent: BigInt(event.bytesSent),
     rangeStart: event.range === null ? null : BigInt(event.range.start),

@@ -108,11 +108,14 @@ export const fileUrl = privateFiles.fileUrl;
 // is the same download and is not counted again. Downloads of one file that arrive
 // together share one UPDATE (+n), committed before any of them sends a byte; each file
 // has its own, so a failing update fails only the downloads of that file.
+// Raw SQL (parameterised; the same on SQLite and PostgreSQL) because it runs on every
+// download: Prisma's query compiler costs 0.3-0.4 ms of CPU per ORM call here, about
+// four times this statement (README, Performance).
 const countDownload = groupCommit(
   (id: number) => id,
   async (id, downloads) => {
-    const { count } = await prisma.countedDownload.updateMany({ where: { id }, data: { downloads: { increment: downloads.length } } });
-    if (count === 0) throw new Error(`CountedDownload ${id} is gone`);
+    const changed = await prisma.$executeRaw`UPDATE "CountedDownload" SET "downloads" = "downloads" + ${downloads.length} WHERE "id" = ${id}`;
+    if (changed === 0) throw new Error(`CountedDownload ${id} is gone`);
   },
 );
 
