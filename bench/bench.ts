@@ -5,8 +5,9 @@
 // measures:
 //   B1  a 4 KiB authorized download (JWT session, SQLite lookup, the counting
 //       preDownload listener, the audit insert): req/s and p99 at 16 connections (wrk),
-//       against an empty route (4 KiB from memory), a naive createReadStream route,
-//       Next's public/ and nginx;
+//       against an empty route (4 KiB from memory), the lookup floor (the empty
+//       route plus the same session decode and Prisma findUnique), a naive
+//       createReadStream route, Next's public/ and nginx;
 //   B2  a large file (1 GiB) 1 and 4 at a time, MB/s (curl), against the naive route,
 //       public/ and nginx (sendfile);
 //   B3  the server's peak RSS during 8 concurrent large downloads, and RSS and
@@ -316,6 +317,7 @@ async function main(): Promise<number> {
   const smallUrls = {
     kit: `${base}${kitPath("small.bin")}`,
     ceiling: `${base}/bench/empty`,
+    lookup: `${base}/bench/lookup/${ids["small.bin"]}`,
     naive: `${base}/bench/naive/small.bin`,
     public: `${base}/bench-public/small.bin`,
     nginx: `${nginxBase}/direct/small.bin`,
@@ -348,12 +350,13 @@ async function main(): Promise<number> {
   if (only.has("b1")) {
     await expectBody(smallUrls.kit, auth, small);
     await expectBody(smallUrls.ceiling, {}, SMALL_BYTES);
+    await expectBody(smallUrls.lookup, auth, SMALL_BYTES);
     await expectBody(smallUrls.naive, {}, small);
     await expectBody(smallUrls.public, {}, small);
     await expectBody(smallUrls.nginx, {}, small);
     console.log(`B1: 4 KiB, ${SETTINGS.connections} connections, ${SETTINGS.rounds} round(s) of ${SETTINGS.rateSeconds} s (after ${SETTINGS.warmSeconds} s warm-up) per case`);
-    const measured = await rounds(["kit", "ceiling", "naive", "public", "nginx"] as const, SETTINGS.rounds, async (c) => {
-      const r = await rate(smallUrls[c], c === "kit" ? authHeaders : []);
+    const measured = await rounds(["kit", "ceiling", "lookup", "naive", "public", "nginx"] as const, SETTINGS.rounds, async (c) => {
+      const r = await rate(smallUrls[c], c === "kit" || c === "lookup" ? authHeaders : []);
       console.log(`  ${c}: ${rps(r)}`);
       return r;
     });

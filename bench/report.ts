@@ -14,7 +14,7 @@ export interface Machine {
   loadAtEnd?: readonly number[];
 }
 
-export type SmallCase = "kit" | "ceiling" | "naive" | "public" | "nginx";
+export type SmallCase = "kit" | "ceiling" | "lookup" | "naive" | "public" | "nginx";
 export type LargeCase = "kit" | "naive" | "public" | "nginx";
 
 export interface Results {
@@ -32,6 +32,7 @@ export interface Results {
     readonly memoryDownloads: number;
     readonly aborts: number;
   };
+  /** Partial: a BENCH_ONLY run measures some cases, and runs before `lookup` lack it. */
   b1: Partial<Record<SmallCase, RateResult>>;
   /** By concurrency ("1", "4"). */
   b2: Record<string, Partial<Record<LargeCase, ThroughputResult>>>;
@@ -131,6 +132,7 @@ function table(rows: readonly (readonly string[])[]): string {
 const SMALL_LABELS: Record<SmallCase, string> = {
   kit: "kit route (JWT + SQLite + counter + audit)",
   ceiling: "empty route, 4 KiB from memory (ceiling)",
+  lookup: "empty route + JWT + Prisma findUnique (lookup floor)",
   naive: "naive route (createReadStream, no auth)",
   public: "Next public/ (unprotected)",
   nginx: "nginx direct",
@@ -156,13 +158,36 @@ export function markdown(results: Results): string {
 
   const { b1 } = results;
   const rps = (c: SmallCase) => b1[c]?.requestsPerSecond;
-  const b1Rows: string[][] = [["B1: 4 KiB, " + `${settings.connections} connections`, "req/s", "p99 ms", "vs ceiling", "vs naive", "vs public/", "vs nginx"]];
-  for (const c of ["kit", "ceiling", "naive", "public", "nginx"] as const) {
+  // Results from before the lookup case (or a run without it) have no such column.
+  const withFloor = b1.lookup !== undefined;
+  const b1Rows: string[][] = [
+    ["B1: 4 KiB, " + `${settings.connections} connections`, "req/s", "p99 ms", "vs ceiling", ...(withFloor ? ["vs lookup floor"] : []), "vs naive", "vs public/", "vs nginx"],
+  ];
+  for (const c of ["kit", "ceiling", "lookup", "naive", "public", "nginx"] as const) {
     const r = b1[c];
     if (!r) continue;
-    b1Rows.push([SMALL_LABELS[c], fixed(r.requestsPerSecond, 0), fixed(r.p99Ms, 1), x(ratio(rps(c), rps("ceiling"))), x(ratio(rps(c), rps("naive"))), x(ratio(rps(c), rps("public"))), x(ratio(rps(c), rps("nginx")))]);
+    b1Rows.push([
+      SMALL_LABELS[c],
+      fixed(r.requestsPerSecond, 0),
+      fixed(r.p99Ms, 1),
+      x(ratio(rps(c), rps("ceiling"))),
+      ...(withFloor ? [x(ratio(rps(c), rps("lookup")))] : []),
+      x(ratio(rps(c), rps("naive"))),
+      x(ratio(rps(c), rps("public"))),
+      x(ratio(rps(c), rps("nginx"))),
+    ]);
   }
   out.push(table(b1Rows), "");
+  // Not a target: what the ceiling target can be held against on this machine.
+  const floor = ratio(rps("lookup"), rps("ceiling"));
+  if (floor !== undefined) {
+    const kit = ratio(rps("kit"), rps("lookup"));
+    out.push(
+      `A route that loads one Prisma record (session decode + findUnique) reaches at most ${x(floor)} the ceiling here` +
+        `${kit === undefined ? "" : `; the kit route reaches ${x(kit)} of that floor`}.`,
+      "",
+    );
+  }
 
   for (const [concurrency, cases] of Object.entries(results.b2)) {
     const mb = (c: LargeCase) => cases[c]?.mbPerSecond;
@@ -228,12 +253,14 @@ const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&
 
 export function svgChart(results: Results): string {
   const bars = (results.checks ?? []).filter((c) => c.unit === "x");
+  // The lookup floor, marked on the B1 ceiling bar: how close any Prisma-backed route can get.
+  const floor = ratio(results.b1.lookup?.requestsPerSecond, results.b1.ceiling?.requestsPerSecond);
   const width = 860;
   const labelWidth = 300;
   const barArea = width - labelWidth - 70;
   const rowHeight = 28;
   const top = 54;
-  const height = top + bars.length * rowHeight + 40;
+  const height = top + bars.length * rowHeight + 40 + (floor === undefined ? 0 : 18);
   const max = Math.max(2.5, ...bars.map((b) => Math.max(b.value, b.target)));
   const scale = (v: number) => labelWidth + (v / max) * barArea;
   const parts: string[] = [
@@ -255,9 +282,16 @@ export function svgChart(results: Results): string {
     parts.push(`<text x="${(scale(bar.value) + 6).toFixed(1)}" y="${y + 17}" fill="#333">${bar.value.toFixed(2)}x</text>`);
     const tx = scale(bar.target).toFixed(1);
     parts.push(`<line x1="${tx}" y1="${y + 1}" x2="${tx}" y2="${y + 25}" stroke="#000" stroke-width="2"/>`);
+    if (bar.id === "b1-ceiling" && floor !== undefined) {
+      const fx = scale(floor).toFixed(1);
+      parts.push(`<line x1="${fx}" y1="${y + 1}" x2="${fx}" y2="${y + 25}" stroke="#777" stroke-width="2" stroke-dasharray="3 2"/>`);
+    }
   });
   parts.push(
-    `<text x="12" y="${height - 8}" fill="#555">green: target met; orange: missed, above the CI guard; red: below the CI guard</text>`,
+    `<text x="12" y="${top + bars.length * rowHeight + 40 - 8}" fill="#555">green: target met; orange: missed, above the CI guard; red: below the CI guard</text>`,
+    ...(floor === undefined
+      ? []
+      : [`<text x="12" y="${height - 8}" fill="#555">dashed grey on the B1 ceiling bar: the lookup floor (empty route + JWT + one Prisma findUnique), ${floor.toFixed(2)}x</text>`]),
     "</svg>",
     "",
   );

@@ -1,6 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { authOptions } from "@/lib/auth/options";
+import { prisma } from "@/lib/db/prisma";
+import { intId, nextAuthSession } from "@/lib/private-files";
 
 // Baselines for `npm run bench` (bench/bench.ts), never part of the app: every route
 // here answers 404 unless the server was started with PRIVATE_FILES_BENCH=1 and
@@ -26,6 +29,28 @@ const BODY = new Uint8Array(4096).fill(0x78);
 /** The route ceiling: 4 KiB from memory, no session, no database, no file. */
 export function emptyRoute(): Response {
   if (benchDirectory() === null) return notFound();
+  return new Response(BODY, { headers: { "Content-Type": "application/octet-stream" } });
+}
+
+/** The kit's session getter, built once as lib/files/private-files.ts builds it. */
+const getSession = nextAuthSession(authOptions);
+
+const unauthorized = () =>
+  new Response("Unauthorized\n", { status: 401, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+
+/**
+ * The floor of any route that loads one Prisma record: the ceiling plus the kit's two
+ * unavoidable steps, the JWT session decode and the same `findUnique` as
+ * `countedDownloads.load`. The kit route on a Prisma model cannot beat it, so B1 shows which part of the gap
+ * to the ceiling is Prisma's and which is the kit's. A bad id is refused before the
+ * session and the database, as the kit refuses it.
+ */
+export async function lookupRoute(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  if (benchDirectory() === null) return notFound();
+  const id = intId.parse((await context.params).id);
+  if (id === undefined || id < 1) return notFound();
+  if ((await getSession(request)) === null) return unauthorized();
+  if ((await prisma.countedDownload.findUnique({ where: { id } })) === null) return notFound();
   return new Response(BODY, { headers: { "Content-Type": "application/octet-stream" } });
 }
 
