@@ -75,14 +75,15 @@ function check(id: string, label: string, value: number, unit: Check["unit"], se
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
 
 /**
- * CI guards for the 4 KiB cases. The issue's are 0.5x the route ceiling (B1 and B4), but
- * the kit measures 0.15x (B1) and 0.08x (B4) on the reference machine: every download
- * commits two SQLite writes through Prisma (the demo's counter and audit row), which
- * cost more than the whole empty route (README, Performance). A 0.5x guard would fail
- * every CI run, so until that limit is lifted the guard is half the measured ratio:
- * still a gross regression (twice as slow relative to the ceiling), never noise.
+ * CI guards for the 4 KiB cases. The issue's example is 0.5x the route ceiling, but no
+ * route that loads a Prisma record reaches that here: the lookup floor (the empty route
+ * plus the session decode and one findUnique) measures 0.45x, and the kit 0.34x (B1)
+ * and 0.27x (B4) in a full run, 0.22x-0.26x in --quick runs (README, Performance). A
+ * 0.5x guard would fail every CI run, so the guard sits at about half the quick
+ * measurement: a gross regression (the fsync per commit coming back measured 0.15x),
+ * never noise.
  */
-const SMALL_GUARDS = { b1Ceiling: 0.07, b1Naive: 0.1, b4Ceiling: 0.04 };
+const SMALL_GUARDS = { b1Ceiling: 0.12, b1Naive: 0.15, b4Ceiling: 0.1 };
 
 /** The targets of the issue, and the CI guard's limits, for whatever the run measured. */
 export function checks(results: Results): Check[] {
