@@ -22,6 +22,8 @@ interface CpuProfile {
 function origin(url: string, functionName: string): string {
   if (url === "") return functionName.startsWith("(") ? functionName : "(native)";
   if (url.startsWith("node:")) return "node core";
+  // The only WebAssembly in the server is Prisma's query compiler (query_compiler_bg.wasm).
+  if (url.startsWith("wasm://")) return "WASM (Prisma's query compiler)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) {
     if (pkg[1] === "next" && url.includes("/compiled/")) return `next (compiled ${/compiled\/([^/]+)/.exec(url)?.[1] ?? "?"})`;

@@ -280,7 +280,10 @@ export function svgChart(results: Results): string {
     const colour = bar.met ? "#2e7d32" : bar.guarded ? "#ef6c00" : "#c62828";
     parts.push(`<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeXml(bar.label)}</text>`);
     parts.push(`<rect x="${labelWidth}" y="${y + 5}" width="${Math.max(1, scale(bar.value) - labelWidth).toFixed(1)}" height="16" fill="${colour}"/>`);
-    parts.push(`<text x="${(scale(bar.value) + 6).toFixed(1)}" y="${y + 17}" fill="#333">${bar.value.toFixed(2)}x</text>`);
+    // The value goes right of the bar, or right of the floor mark when that would cross it.
+    const floorX = bar.id === "b1-ceiling" && floor !== undefined ? scale(floor) : undefined;
+    const valueX = floorX !== undefined && floorX > scale(bar.value) - 2 && floorX < scale(bar.value) + 50 ? floorX + 6 : scale(bar.value) + 6;
+    parts.push(`<text x="${valueX.toFixed(1)}" y="${y + 17}" fill="#333">${bar.value.toFixed(2)}x</text>`);
     const tx = scale(bar.target).toFixed(1);
     parts.push(`<line x1="${tx}" y1="${y + 1}" x2="${tx}" y2="${y + 25}" stroke="#000" stroke-width="2"/>`);
     if (bar.id === "b1-ceiling" && floor !== undefined) {
