@@ -46,7 +46,7 @@ const partial = only.size < 4 || profiling;
 const keep = process.env.BENCH_KEEP === "1";
 
 const SETTINGS = quick
-  ? { connections: 16, rateSeconds: 3, warmSeconds: 1, serverWarmSeconds: 2, rounds: 1, largeRounds: 1, largeBytes: 256 * MiB }
+  ? { connections: 16, rateSeconds: 3, warmSeconds: 1, serverWarmSeconds: 2, rounds: 1, largeRounds: 2, largeBytes: 256 * MiB }
   : { connections: 16, rateSeconds: 8, warmSeconds: 2, serverWarmSeconds: 8, rounds: 3, largeRounds: 3, largeBytes: 1 * GiB };
 const SMALL_BYTES = 4 * KiB;
 const CONCURRENCIES = [1, 4];
