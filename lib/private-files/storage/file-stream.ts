@@ -4,7 +4,7 @@ import type { FileHandle } from "node:fs/promises";
  * Bytes read per pull: large enough for throughput (as fast as 1 MiB in the bench's B2;
  * 256 KiB was a third slower), small enough for memory: sent chunks are garbage V8
  * frees only once enough has piled up, and with 1 MiB reads a 4 GiB download peaked
- * 55-65 MiB over idle against 39-47 MiB with these.
+ * 55-65 MiB over idle against 39-46 MiB with these.
  */
 export const READ_CHUNK_BYTES = 512 * 1024;
 
