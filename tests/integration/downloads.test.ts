@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrl, storageRoot, workDir } from "./support/context";
 import { deleteRow, downloadsOf, insertCounted, insertSubmission, randomData, sha256, writeStored } from "./support/fixtures";
 import { freePort, serverEnv, startNext, stopServer } from "./support/server";
-import { eventually, openDescriptors, treeRss } from "./support/process";
+import { descriptors, eventually, treeRss } from "./support/process";
 import { get, signIn, type CookieJar } from "./support/session";
 
 const MiB = 1024 * 1024;
@@ -129,10 +129,10 @@ describe("large files, on a fresh server so its memory is measured from idle", (
     const reader = response.body!.getReader();
     await reader.read();
     // While the download runs, the server holds the file open: the check below can fail.
-    expect(openDescriptors(pid(), real)).toBeGreaterThan(0);
+    expect(descriptors(pid(), real).onFile).toBeGreaterThan(0);
     controller.abort();
     await reader.cancel().catch(() => undefined);
-    expect(await eventually(() => openDescriptors(pid(), real) === 0)).toBe(true);
+    expect(await eventually(() => descriptors(pid(), real).onFile === 0)).toBe(true);
     await fs.rm(target, { force: true });
   });
 });

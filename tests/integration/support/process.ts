@@ -54,21 +54,6 @@ export function descriptors(pid: number, file?: string): { total: number; onFile
   return { total, onFile };
 }
 
-/** How many descriptors in the tree point at `file`. */
-export function openDescriptors(pid: number, file: string): number {
-  let n = 0;
-  for (const p of processTree(pid)) {
-    for (const fd of safeReaddir(`/proc/${p}/fd`)) {
-      try {
-        if (fs.readlinkSync(`/proc/${p}/fd/${fd}`) === file) n++;
-      } catch {
-        // closed while we looked
-      }
-    }
-  }
-  return n;
-}
-
 /** Polls until `check` is true or the time is up; returns the last result. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
