@@ -12,12 +12,8 @@ export function observeStream(
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let bytes = 0;
-  let ended = false;
-  const end = (outcome: DownloadOutcome) => {
-    if (ended) return;
-    ended = true;
-    onEnd(outcome, bytes);
-  };
+  const report = once(onEnd);
+  const end = (outcome: DownloadOutcome) => report(outcome, bytes);
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -51,24 +47,28 @@ export function observeStream(
  * once the server has taken the bytes, aborted when the client went away first.
  */
 export function observeBytes(bytes: Uint8Array, onEnd: (outcome: DownloadOutcome, bytes: number) => void): ReadableStream<Uint8Array> {
-  let ended = false;
+  const report = once(onEnd);
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
         controller.enqueue(bytes);
         controller.close();
-        if (!ended) {
-          ended = true;
-          onEnd("completed", bytes.byteLength);
-        }
+        report("completed", bytes.byteLength);
       },
       cancel() {
-        if (!ended) {
-          ended = true;
-          onEnd("aborted", 0);
-        }
+        report("aborted", 0);
       },
     },
     { highWaterMark: 0 },
   );
+}
+
+/** The first report goes through; later ones (a cancel after the end…) are dropped. */
+function once(onEnd: (outcome: DownloadOutcome, bytes: number) => void): (outcome: DownloadOutcome, bytes: number) => void {
+  let ended = false;
+  return (outcome, bytes) => {
+    if (ended) return;
+    ended = true;
+    onEnd(outcome, bytes);
+  };
 }
