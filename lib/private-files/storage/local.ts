@@ -58,8 +58,10 @@ class LocalStorage implements FileStorage {
     try {
       // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a
       // writer forever, holding a libuv thread; it is refused below as not a regular file.
-      // Reads of regular files ignore the flag.
-      handle = await fs.open(target, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      // Reads of regular files ignore the flag. O_NOFOLLOW where the path was judged
+      // before the open: a symlink swapped in meanwhile is refused, not followed.
+      const noFollow = PROC_FDS ? 0 : constants.O_NOFOLLOW;
+      handle = await fs.open(target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
