@@ -25,11 +25,12 @@ const notFound = () =>
 
 /** 4 KiB, allocated once: the smallest work a route can do to answer a 4 KiB file. */
 const BODY = new Uint8Array(4096).fill(0x78);
+const smallBody = () => new Response(BODY, { headers: { "Content-Type": "application/octet-stream" } });
 
 /** The route ceiling: 4 KiB from memory, no session, no database, no file. */
 export function emptyRoute(): Response {
   if (benchDirectory() === null) return notFound();
-  return new Response(BODY, { headers: { "Content-Type": "application/octet-stream" } });
+  return smallBody();
 }
 
 /** The kit's session getter, built once as lib/files/private-files.ts builds it. */
@@ -41,8 +42,8 @@ const unauthorized = () =>
 /**
  * The floor of any route that loads one Prisma record: the ceiling plus the kit's two
  * unavoidable steps, the JWT session decode and the same `findUnique` as
- * `countedDownloads.load`. The kit route on a Prisma model cannot beat it, so B1 shows which part of the gap
- * to the ceiling is Prisma's and which is the kit's. A bad id is refused before the
+ * `countedDownloads.load`. The kit route on a Prisma model cannot beat it, so B1 shows
+ * which part of the gap to the ceiling is Prisma's and which is the kit's. A bad id is refused before the
  * session and the database, as the kit refuses it.
  */
 export async function lookupRoute(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
@@ -51,7 +52,7 @@ export async function lookupRoute(request: Request, context: { params: Promise<{
   if (id === undefined || id < 1) return notFound();
   if ((await getSession(request)) === null) return unauthorized();
   if ((await prisma.countedDownload.findUnique({ where: { id } })) === null) return notFound();
-  return new Response(BODY, { headers: { "Content-Type": "application/octet-stream" } });
+  return smallBody();
 }
 
 /** A plain file name: no separator, no dot file, no `..`. */

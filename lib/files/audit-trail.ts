@@ -53,13 +53,10 @@ const ROWS_PER_INSERT = 1000;
 const writeEvent = groupCommit(
   () => "DownloadEvent",
   async (_table, rows: readonly AuditRow[]) => {
-    if (rows.length === 1) {
-      await insertRows(rows);
-      return;
-    }
     try {
       await insertRows(rows);
-    } catch {
+    } catch (error) {
+      if (rows.length === 1) throw error;
       const results = await Promise.allSettled(rows.map((row) => insertRows([row])));
       return results.map((r) => (r.status === "rejected" ? (r.reason ?? new Error("audit row not written")) : undefined));
     }

@@ -4,6 +4,11 @@ import type { Refusal, RefusalStatus } from "@/lib/private-files";
 // `refusalPage` option): same status, a short explanation and a way on. A plain HTML
 // string: the route answers outside React, and its policy allows inline styles only.
 
+const USED_LINK = {
+  title: "This link has been used",
+  message: "It was a single-use link, and someone has already downloaded the file with it. Ask the person who shared it for a new link.",
+};
+
 const COPY: Record<RefusalStatus, { title: string; message: string }> = {
   401: { title: "Sign in to open this file", message: "This file is private. Sign in with an account that may open it." },
   403: {
@@ -11,14 +16,14 @@ const COPY: Record<RefusalStatus, { title: string; message: string }> = {
     message: "This file is private, and your account may not open it. If you think it should, ask the person who shared it with you.",
   },
   404: { title: "File not found", message: "There is no file at this address. It may have been removed, or the link may be wrong." },
-  410: { title: "This link has been used", message: "It was a single-use link, and someone has already downloaded the file with it. Ask the person who shared it for a new link." },
+  410: USED_LINK,
 };
 
 /** What a refused share link (`?token=`) means, in words for people. */
 const LINK_COPY: Partial<Record<NonNullable<Refusal["link"]>["reason"], { title: string; message: string }>> = {
   "link-expired": { title: "This link has expired", message: "Share links work for a limited time. Ask the person who shared it for a new link." },
   "link-revoked": { title: "This link was revoked", message: "The person who shared this file has withdrawn the link." },
-  "link-used": { title: "This link has been used", message: "It was a single-use link, and someone has already downloaded the file with it. Ask the person who shared it for a new link." },
+  "link-used": USED_LINK,
 };
 const BROKEN_LINK = { title: "This link does not work", message: "The link is incomplete or was changed. Copy the whole link again from the message you received." };
 
