@@ -11,6 +11,7 @@ import {
   insertSubmission,
   breakSubmissionLookup,
   lockDatabase,
+  query,
   randomData,
   sha256,
   writeStored,
@@ -72,6 +73,7 @@ describe("the database is unreachable", () => {
 if (databaseKind() === "sqlite") {
   describe("SQLite's write lock held by another process", () => {
     it("still serves downloads (WAL: readers never wait for a writer); a counted one waits for its write and fails cleanly", async () => {
+      expect(await query<{ journal_mode: string }>("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
       const stored = await writeStored("downloadables/locked.bin", FILE);
       const counted = await insertCounted({ file: stored, fileName: "locked.bin", fileSize: FILE.length, description: "write-lock fixture" });
       cleanups.push(() => deleteRow("CountedDownload", counted));
