@@ -1,10 +1,13 @@
-import path from "node:path";
+import { execFile, type ChildProcess } from "node:child_process";
+import fs from "node:fs/promises";
 import http from "node:http";
-import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newLinkId, signToken } from "@/lib/private-files/links/token";
 import { baseUrl, databaseUrl, storageRoot, workDir } from "./support/context";
 import { auditOf, dbTime, deleteRow, insertSubmission, query, randomData, sha256, writeStored } from "./support/fixtures";
+import { startTcpProxy } from "../support/tcp-proxy";
 import { eventually } from "./support/process";
 import { bin, freePort, LINK_SECRET, runOrThrow, serverEnv, startNext, stopServer } from "./support/server";
 import { get, signIn, type CookieJar } from "./support/session";
@@ -181,31 +184,127 @@ describe("a single-use link", () => {
     expect((await get(pathOf(link))).status).toBe(410);
   });
 
-  it("lets a download manager that lost its connection resume with Range from the same client, for a while", async () => {
+  it("lets the client that spent it resume with Range, by its resume cookie, for a while", async () => {
     const link = await newLink("single-use");
     const agent = { "User-Agent": "Wget/1.21.3" };
     // The first GET takes some bytes and hangs up, as a broken connection would.
-    const received = await new Promise<number>((resolve, reject) => {
+    const { received, cookie } = await new Promise<{ received: number; cookie: string }>((resolve, reject) => {
       const request = http.get(`${baseUrl()}${pathOf(link)}`, { headers: agent }, (response) => {
         if (response.statusCode !== 200) reject(new Error(`status ${response.statusCode}`));
+        const setCookie = response.headers["set-cookie"]?.[0] ?? "";
         response.once("data", (chunk: Buffer) => {
           request.destroy();
-          resolve(chunk.length);
+          resolve({ received: chunk.length, cookie: setCookie.split(";")[0]! });
         });
       });
       request.on("error", () => undefined);
     });
-    const resumed = await get(pathOf(link), { headers: { ...agent, Range: `bytes=${received}-` } });
+    expect(cookie).toMatch(new RegExp(`^pf-resume-${link.id}=`));
+    const resumed = await get(pathOf(link), { headers: { ...agent, Cookie: cookie, Range: `bytes=${received}-` } });
     expect(resumed.status).toBe(206);
     expect(Buffer.from(await resumed.arrayBuffer()).equals(Buffer.from(DATA.subarray(received)))).toBe(true);
-    // Another client with the same link, or the same client without Range: used up.
-    expect((await get(pathOf(link), { headers: { "User-Agent": "curl/8.5", Range: `bytes=${received}-` } })).status).toBe(410);
-    expect((await get(pathOf(link), { headers: agent })).status).toBe(410);
+    // The same client without Range, or with a Range that is not honoured: used up.
+    expect((await get(pathOf(link), { headers: { ...agent, Cookie: cookie } })).status).toBe(410);
+    expect((await get(pathOf(link), { headers: { ...agent, Cookie: cookie, Range: "x" } })).status).toBe(410);
     // Once the window (10 minutes) has passed, not even the same client.
     await query(`UPDATE "FileLinkToken" SET "usedAt" = ? WHERE "id" = ?`, [dbTime(new Date(Date.now() - 11 * 60_000)), link.id]);
-    expect((await get(pathOf(link), { headers: { ...agent, Range: `bytes=${received}-` } })).status).toBe(410);
+    expect((await get(pathOf(link), { headers: { ...agent, Cookie: cookie, Range: `bytes=${received}-` } })).status).toBe(410);
+  });
+
+  it("cannot be reopened by another client that copies the User-Agent and claims the spender's address", async () => {
+    const link = await newLink("single-use");
+    const victim = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0", "X-Forwarded-For": "203.0.113.9" };
+    const spent = await get(pathOf(link), { headers: victim });
+    expect(spent.status).toBe(200);
+    await spent.arrayBuffer();
+    // Everything the attacker can see or guess, and every Range, malformed or not.
+    for (const range of ["x", "bytes=0-", "bytes=100-", "bytes=-50", "bytes=0-0"]) {
+      const answer = await get(pathOf(link), { headers: { ...victim, Range: range } });
+      expect(answer.status, `Range: ${range}`).toBe(410);
+      expect(Buffer.from(await answer.arrayBuffer()).toString()).toBe("Gone: link already used\n");
+    }
+    // A made-up resume cookie neither.
+    const forged = await get(pathOf(link), { headers: { ...victim, Cookie: `pf-resume-${link.id}=${"A".repeat(43)}`, Range: "bytes=100-" } });
+    expect(forged.status).toBe(410);
+  });
+
+  it("resumes with curl -C - when curl keeps its cookie jar; not without it", async () => {
+    await withBigFile("curl-resumed.bin", 4 * 1024 * 1024, async (big, bigId, dir) => {
+      const link = await newLinkTo(bigId);
+      const out = path.join(dir, "out.bin");
+      const jar = path.join(dir, "jar.txt");
+      // The connection drops after 1 MiB of the answer (a relay cuts it): curl keeps the
+      // part it got and its cookie jar (exit 18, partial file).
+      const relay = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(link.url).port) });
+      try {
+        relay.cutAfter = 1024 * 1024;
+        const first = await run("curl", ["-sS", "-c", jar, "-b", jar, "--connect-to", `::127.0.0.1:${relay.port}`, "-o", out, link.url]);
+        expect(first.status, first.stderr).toBe(18);
+      } finally {
+        await relay.close();
+      }
+      const partial = (await fs.stat(out)).size;
+      expect(partial).toBeGreaterThan(0);
+      expect(partial).toBeLessThan(big.length);
+      // Without the jar (the link copied elsewhere): refused.
+      const stranger = await run("curl", ["-sS", "-f", "-C", "-", "-o", path.join(dir, "stranger.bin"), link.url]);
+      expect(stranger.status).toBe(22);
+      expect(stranger.stderr).toContain("410");
+      const resumed = await run("curl", ["-sS", "-f", "-C", "-", "-c", jar, "-b", jar, "-o", out, link.url]);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      expect(sha256(await fs.readFile(out))).toBe(sha256(big));
+      // The second curl was a resume: a 206 from where the first one stopped.
+      const resumedRow = async () => (await auditOf("FileSubmission", bigId)).find((row) => row.linkId === link.id && row.status === 206);
+      expect(await eventually(async () => (await resumedRow()) !== undefined)).toBe(true);
+      expect(await resumedRow()).toMatchObject({ outcome: "completed", rangeStart: partial, bytesSent: big.length - partial });
+    });
+  });
+
+  it("downloads with aria2c -x8 in segments by the client that spent it", async () => {
+    await withBigFile("aria2-segmented.bin", 12 * 1024 * 1024, async (big, bigId, dir) => {
+      const link = await newLinkTo(bigId);
+      const args = ["-x8", "-s8", "-k1M", "--file-allocation=none", "--console-log-level=warn", "--summary-interval=0", "--max-tries=1", "-d", dir, "-o", "dataset.bin", link.url];
+      const result = await run("aria2c", args);
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(sha256(await fs.readFile(path.join(dir, "dataset.bin")))).toBe(sha256(big));
+      // It really came in parts: several ranged answers after the one that spent the link.
+      const ranged = async () => (await auditOf("FileSubmission", bigId)).filter((row) => row.linkId === link.id && (row.rangeStart ?? 0) > 0);
+      expect(await eventually(async () => (await ranged()).length >= 2)).toBe(true);
+      // And the link stays spent for anyone else.
+      expect((await get(pathOf(link), { headers: { Range: "bytes=0-" } })).status).toBe(410);
+    });
   });
 });
+
+/** Runs a command to its end without blocking the event loop (the relay above runs in this process). */
+function run(command: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error && typeof error.code === "number" ? error.code : error ? null : 0;
+      resolve({ status: code, stdout, stderr });
+    });
+  });
+}
+
+/** A file of alice's with `size` random bytes, its record and a temp directory, removed afterwards. */
+async function withBigFile(name: string, size: number, use: (data: Uint8Array, id: number, dir: string) => Promise<void>): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "pf-resume-"));
+  const data = randomData(size);
+  const id = await insertSubmission({ owner: "alice@example.com", file: await writeStored(`submissions/${name}`, data), fileName: name, fileSize: size });
+  try {
+    await use(data, id, dir);
+  } finally {
+    await query(`DELETE FROM "FileLinkToken" WHERE "recordId" = ?`, [String(id)]);
+    await deleteRow("FileSubmission", id);
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function newLinkTo(id: number): Promise<Link> {
+  const response = await share("single-use", alice, id);
+  expect(response.status).toBe(201);
+  return (await response.json()) as Link;
+}
 
 describe("npm run links:prune", () => {
   it("deletes expired links and single-use links used past the resume window, and nothing else", async () => {

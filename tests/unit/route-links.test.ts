@@ -315,23 +315,48 @@ describe("a single-use link", () => {
     expect((await call(link.url)).status).toBe(200);
   });
 
-  it("lets the same client resume with Range within the window; not another client, not without Range", async () => {
+  it("lets the client holding the resume cookie resume with Range within the window; nobody else, nothing but a 206", async () => {
     const link = await files.createFileLink("docs", "file", record(1), { singleUse: true });
     const client = { "User-Agent": "aria2/1.37", "X-Forwarded-For": "203.0.113.9" };
     const first = await call(link.url, client);
     expect(first.status).toBe(200);
     await first.body?.cancel(); // the connection broke mid-way
-    const resumed = await call(link.url, { ...client, Range: "bytes=5000-" });
+    const setCookie = first.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(new RegExp(`^pf-resume-${link.id}=[A-Za-z0-9_-]{43}; Path=/files/docs/file/1/report\\.pdf; Max-Age=60; HttpOnly; SameSite=Lax$`));
+    const cookie = { Cookie: `other=1; ${setCookie.split(";")[0]!}` };
+    // The store keeps only the cookie's digest.
+    const secret = setCookie.split(";")[0]!.split("=")[1]!;
+    expect(store.rows.get(link.id)?.usedBy).not.toContain(secret);
+
+    const resumed = await call(link.url, { ...cookie, Range: "bytes=5000-" });
     expect(resumed.status).toBe(206);
+    expect(resumed.headers.get("set-cookie")).toBeNull();
     expect((await bodyOf(resumed)).equals(DATA.subarray(5000))).toBe(true);
     expect(downloads.at(-1)?.link).toMatchObject({ resumed: true });
-    expect((await call(link.url, client)).status).toBe(410);
-    expect((await call(link.url, { ...client, "User-Agent": "curl/8", Range: "bytes=5000-" })).status).toBe(410);
-    expect((await call(link.url, { ...client, "X-Forwarded-For": "198.51.100.1", Range: "bytes=5000-" })).status).toBe(410);
-    // Past the window (60 s here), even the same client is refused.
+    // Without Range, or with a Range that is not honoured, the whole file never goes out again.
+    for (const range of [undefined, "x", "bytes=5-1", "bytes=0-1,5-6", "items=0-5"]) {
+      const again = await call(link.url, { ...cookie, ...(range === undefined ? {} : { Range: range }) });
+      expect(again.status, `Range ${range}`).toBe(410);
+    }
+    // If-Range that does not match turns the range into a whole file: refused too.
+    expect((await call(link.url, { ...cookie, Range: "bytes=5000-", "If-Range": '"other"' })).status).toBe(410);
+    // Whatever else is copied (User-Agent, forwarded address), no cookie, no resume;
+    // a cookie of another value, or another link's name, neither.
+    expect((await call(link.url, { ...client, Range: "bytes=5000-" })).status).toBe(410);
+    expect((await call(link.url, { Cookie: `pf-resume-${link.id}=${"A".repeat(43)}`, Range: "bytes=5000-" })).status).toBe(410);
+    expect((await call(link.url, { Cookie: `pf-resume-${"B".repeat(22)}=${secret}`, Range: "bytes=5000-" })).status).toBe(410);
+    // Past the window (60 s here), even the cookie is refused.
     const row = store.rows.get(link.id)!;
     store.rows.set(link.id, { ...row, usedAt: new Date(row.usedAt!.getTime() - 61_000) });
-    expect((await call(link.url, { ...client, Range: "bytes=5000-" })).status).toBe(410);
+    expect((await call(link.url, { ...cookie, Range: "bytes=5000-" })).status).toBe(410);
+  });
+
+  it("marks the resume cookie Secure when the site is reached over https", async () => {
+    const link = await files.createFileLink("docs", "file", record(1), { singleUse: true });
+    const first = await call(link.url, { "X-Forwarded-Proto": "https" });
+    expect(first.status).toBe(200);
+    await first.body?.cancel();
+    expect(first.headers.get("set-cookie")).toMatch(/; Secure$/);
   });
 
   it("is given back when preDownload fails before the first byte", async () => {

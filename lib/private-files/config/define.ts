@@ -7,6 +7,7 @@ import type { Delivery } from "../delivery/types";
 import type { ResolvedLinks } from "../links/check-link";
 import { createLink, DEFAULT_MAX_EXPIRES_IN } from "../links/create-link";
 import { linkSecrets } from "../links/secrets";
+import { formatFilePath } from "../route/parse-path";
 import type { LinkRecord } from "../links/store";
 import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types";
 
@@ -155,7 +156,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     if (name === null || storedPath === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
     const compiled = found.model.model.compiled;
     const recordId = compiled.id.format(compiled.idOf(record));
-    const url = [basePath, modelKey, fieldName, recordId, name].map((s, i) => (i === 0 ? s : encodeURIComponent(s))).join("/");
+    const url = formatFilePath(basePath, { model: modelKey, field: fieldName, id: recordId, filename: name });
     return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath } };
   };
 

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { carriesResumeProof } from "./resume-cookie";
 import type { LinkStore } from "./store";
 import { parseToken, verifySignature, type LinkClaims } from "./token";
 import type { FieldLinkOptions, LinkUse } from "./types";
@@ -59,21 +59,13 @@ export async function checkLink(
   if (!record) return refused("link-unknown", "unknown link");
   if (record.revokedAt) return refused("link-revoked", "link revoked");
   if (!parsed.singleUse || record.usedAt === null) return { granted: true, use: { ...use, resumed: false }, consume: parsed.singleUse };
-  // Consumed: only the same client resuming within the window gets more bytes.
+  // Consumed: only the client that spent it (it holds the resume cookie), asking for a
+  // part of the file within the window. The route refuses it again unless the answer is a
+  // 206: a malformed or ignored Range never reopens the whole file.
   const resuming =
     request.headers.has("range") &&
-    record.usedBy === clientFingerprint(request) &&
-    now.getTime() - record.usedAt.getTime() <= links.resumeWindowSeconds * 1000;
+    now.getTime() - record.usedAt.getTime() <= links.resumeWindowSeconds * 1000 &&
+    carriesResumeProof(request, parsed.id, record.usedBy);
   if (resuming) return { granted: true, use: { ...use, resumed: true }, consume: false };
   return LINK_USED;
-}
-
-/**
- * Who consumed a single-use link, as far as the server can tell: its User-Agent and
- * forwarded address. Not an identity (both can be copied), only what keeps someone
- * else from riding on the resume window by accident.
- */
-export function clientFingerprint(request: Request): string {
-  const parts = [request.headers.get("user-agent") ?? "", request.headers.get("x-forwarded-for") ?? ""];
-  return createHash("sha256").update(parts.join("\n")).digest("base64url");
 }

@@ -15,7 +15,7 @@ export interface LinkRecord {
   readonly createdBy: string | null;
   /** When a single-use link was consumed. */
   readonly usedAt: Date | null;
-  /** A fingerprint of the client that consumed it (see `LinksOptions.resumeWindowSeconds`). */
+  /** The SHA-256 of the resume cookie given to the client that consumed it (see `LinksOptions.resumeWindowSeconds`). */
   readonly usedBy: string | null;
   readonly revokedAt: Date | null;
 }

@@ -30,9 +30,11 @@ export interface LinksOptions {
    */
   readonly store?: LinkStore;
   /**
-   * After a single-use link is consumed, the same client (same User-Agent and
-   * forwarded address) may still send `Range` requests for this many seconds, to resume
-   * an interrupted download or fetch it in parts as download managers do. Default 600.
+   * After a single-use link is consumed, the client that spent it may still send `Range`
+   * requests for this many seconds, to resume an interrupted download or fetch it in parts
+   * as download managers do. That client is known by a random resume cookie (HttpOnly,
+   * scoped to the file's path, lasting this long) set by the answer that spent the link;
+   * only a request carrying it and answered with 206 is a resume. Default 600.
    */
   readonly resumeWindowSeconds?: number;
 }

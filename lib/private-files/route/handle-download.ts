@@ -6,7 +6,8 @@ import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeBytes, observeStream } from "../hooks/observe-stream";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
-import { checkLink, clientFingerprint, LINK_USED, type LinkVerdict } from "../links/check-link";
+import { checkLink, LINK_USED, type LinkVerdict } from "../links/check-link";
+import { newResumeProof, resumeCookie } from "../links/resume-cookie";
 import { LinkSecretError } from "../links/secrets";
 import type { Refusal, RefusalStatus } from "../config/types";
 import {
@@ -24,7 +25,7 @@ import { UnsafeStoredPathError } from "../storage/errors";
 import type { OpenedFile } from "../storage/types";
 import { isGranted } from "./authorize";
 import { planFileResponse } from "./file-response";
-import { parseFilePath } from "./parse-path";
+import { formatFilePath, parseFilePath } from "./parse-path";
 import { TimeoutError, withTimeout } from "./with-timeout";
 
 /**
@@ -57,7 +58,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
 
   const stored = field.storedPath(record);
   const name = field.fileName(record);
-  if (stored === null || name === null || parsed.filename !== name) return refused(config, request, 404);
+  if (stored === null || name === null) return refused(config, request, 404);
   if (!field.owns(stored)) {
     logger.warn("refused a stored path outside the field's folder", { model: entry.key, field: field.name, path: stored });
     return refused(config, request, 404);
@@ -104,6 +105,10 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     }
   }
 
+  // Only now, once the request is authorized, is the name segment compared: a refused
+  // user gets the same answer whatever name they send, so names cannot be guessed.
+  if (parsed.filename !== name) return refused(config, request, 404);
+
   let file: OpenedFile | null;
   try {
     file = await config.storageOf(field).open(stored);
@@ -121,6 +126,12 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   }
 
   const plan = planFileResponse(request, file, name, field.attachment);
+  // A resume of a spent link must be a part of the file: a Range that is malformed,
+  // ignored or overruled by If-Range would send the whole file again.
+  if (link?.use.resumed && plan.send === "bytes" && plan.status !== 206) {
+    await file.close();
+    return deny(LINK_USED.reason, refusedLink(config, request, LINK_USED));
+  }
   // 304, 416 and HEAD carry headers only: release the file, fire no hook.
   if (plan.send === "headers" || request.method === "HEAD") {
     await file.close();
@@ -134,9 +145,10 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     const store = config.links.store!;
     const { id } = link.use;
     const usedAt = new Date();
+    const proof = newResumeProof();
     let won: boolean;
     try {
-      won = await withTimeout(store.consume(id, usedAt, clientFingerprint(request)), timeoutMs, "link store");
+      won = await withTimeout(store.consume(id, usedAt, proof.digest), timeoutMs, "link store");
     } catch (error) {
       await file.close();
       logger.error("link store failed", { model: entry.key, field: field.name, error: String(error) });
@@ -146,6 +158,15 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       await file.close();
       return deny(LINK_USED.reason, refusedLink(config, request, LINK_USED));
     }
+    // The client that spent the link may resume it (see resume-cookie.ts).
+    plan.headers.append(
+      "Set-Cookie",
+      resumeCookie(id, proof.secret, {
+        path: formatFilePath(config.basePath, { ...parsed, id: who.recordId }),
+        maxAgeSeconds: config.links.resumeWindowSeconds,
+        secure: isHttps(request, url),
+      }),
+    );
     // A download that fails before its first byte gives the link back.
     unspend = () =>
       store.release(id, usedAt).catch((error: unknown) => {
@@ -206,6 +227,11 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   }
   const body = observeStream(file.stream(plan.range ?? undefined), report);
   return new Response(body, { status: plan.status, headers: plan.headers });
+}
+
+/** Whether the client reached the site over TLS, directly or through a proxy that terminates it. */
+function isHttps(request: Request, url: URL): boolean {
+  return url.protocol === "https:" || request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
 }
 
 /** Answers up to this size are read whole instead of streamed (see OpenedFile.read). */

@@ -37,3 +37,8 @@ export function parseFilePath(pathname: string, basePath: string): FilePath | un
   const [model, field, id, filename] = decoded as [string, string, string, string];
   return { model, field, id, filename };
 }
+
+/** The inverse of `parseFilePath`: the canonical URL path of a file, each segment percent-encoded. */
+export function formatFilePath(basePath: string, path: FilePath): string {
+  return [basePath, ...[path.model, path.field, path.id, path.filename].map(encodeURIComponent)].join("/");
+}
