@@ -34,6 +34,9 @@ export default async function StaffPage() {
                 <th scope="col" className="num">
                   Status
                 </th>
+                <th scope="col" className="num">
+                  Times
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -41,11 +44,18 @@ export default async function StaffPage() {
                 <tr key={d.id}>
                   <td>
                     <time dateTime={d.at}>{formatDate(d.at)}</time>
+                    {d.count > 1 && (
+                      <>
+                        {" to "}
+                        <time dateTime={d.lastAt}>{formatDate(d.lastAt)}</time>
+                      </>
+                    )}
                   </td>
                   <td>{d.who ?? <span className="muted">anonymous</span>}</td>
                   <td>{d.file}</td>
                   <td>{d.reason}</td>
                   <td className="num">{d.status}</td>
+                  <td className="num">{d.count}</td>
                 </tr>
               ))}
             </tbody>

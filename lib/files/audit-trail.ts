@@ -22,6 +22,7 @@ const COLUMNS = [
   "rangeStart",
   "durationMs",
   "linkId",
+  "client",
 ] as const;
 
 /** A row as the trail writes it: every column given (null where empty), typed by the Prisma client. */
@@ -74,18 +75,78 @@ function what(event: DenialEvent<unknown> | DownloadFinishedEvent<unknown>) {
   return { ...who(event), model: event.model, field: event.field, recordId: event.recordId, method: event.request.method };
 }
 
+/** Where the request came from, when known. */
+function clientOf(_request: Request): string | null {
+  return null;
+}
+
+/**
+ * How long refusals alike share one row: a flood of the same refusal (same reason, status,
+ * file, user and client) becomes a row a minute with its count, so the trail grows with
+ * distinct events, not with requests, and the staff page's latest denials stay readable.
+ */
+export const DENIAL_WINDOW_MS = 60_000;
+
+/** What makes refusals alike: every column a denial row has, but its times and count. */
+type DenialKey = Pick<AuditRow, "userId" | "userEmail" | "model" | "field" | "recordId" | "method" | "reason" | "status" | "client">;
+
+const keyOf = (row: DenialKey) => JSON.stringify([row.userId, row.userEmail, row.model, row.field, row.recordId, row.method, row.reason, row.status, row.client]);
+
+/**
+ * Adds `count` refusals to the newest row alike started within the window, or starts a
+ * new row. Through the ORM, not raw SQL: a null-safe comparison is spelled differently on
+ * SQLite and PostgreSQL, and a flood is one statement per batch, not one per request.
+ */
+async function addDenials(key: string, row: DenialKey, count: number, at: Date): Promise<void> {
+  const windowStart = new Date(at.getTime() - DENIAL_WINDOW_MS);
+  const known = openRows.get(key);
+  const open =
+    known && known.at >= windowStart
+      ? known
+      : await prisma.downloadEvent.findFirst({ where: { ...row, outcome: "denied", at: { gte: windowStart } }, orderBy: { id: "desc" }, select: { id: true, at: true } });
+  if (open) {
+    const { count: updated } = await prisma.downloadEvent.updateMany({ where: { id: open.id }, data: { count: { increment: count }, lastAt: at } });
+    if (updated === 1) return remember(key, open);
+  }
+  const created = await prisma.downloadEvent.create({ data: { ...row, outcome: "denied", count, at, lastAt: at }, select: { id: true, at: true } });
+  remember(key, created);
+}
+
+function remember(key: string, row: { id: number; at: Date }): void {
+  // Bounded: many kinds of refusal at once (other files, other clients) only cost look-ups.
+  if (openRows.size >= 10_000 && !openRows.has(key)) openRows.clear();
+  openRows.set(key, row);
+}
+
+/**
+ * The row each kind of refusal last went to, so that a flood costs one UPDATE per batch
+ * instead of a look-up and an UPDATE. Only a shortcut: a row missing from here is looked
+ * up, one gone from the database (pruned) is created again.
+ */
+const openRows = new Map<string, { id: number; at: Date }>();
+
+/**
+ * Refusals alike that arrive in one turn of the event loop share one write (see
+ * groupCommit); writes of the same key run one after the other, so that a second batch
+ * finds the row the first one created instead of starting another.
+ */
+const tails = new Map<string, Promise<unknown>>();
+const writeDenial = groupCommit(
+  (row: DenialKey) => keyOf(row),
+  async (key, rows: readonly DenialKey[]) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const written = previous.catch(() => undefined).then(() => addDenials(key, rows[0]!, rows.length, new Date()));
+    tails.set(key, written);
+    try {
+      await written;
+    } finally {
+      if (tails.get(key) === written) tails.delete(key);
+    }
+  },
+);
+
 async function recordDenial(event: DenialEvent<unknown>): Promise<void> {
-  await writeEvent({
-    ...what(event),
-    outcome: "denied",
-    reason: event.reason,
-    status: event.status,
-    bytesSent: 0n,
-    rangeStart: null,
-    durationMs: null,
-    linkId: null,
-    at: new Date(),
-  });
+  await writeDenial({ ...what(event), reason: event.reason, status: event.status, client: clientOf(event.request) });
 }
 
 async function recordFinished(event: DownloadFinishedEvent<unknown>): Promise<void> {
@@ -98,6 +159,7 @@ async function recordFinished(event: DownloadFinishedEvent<unknown>): Promise<vo
     rangeStart: event.range === null ? null : BigInt(event.range.start),
     durationMs: Math.round(event.durationMs),
     linkId: event.link?.id ?? null,
+    client: clientOf(event.request),
     at: event.startedAt,
   });
 }

@@ -43,11 +43,19 @@ export interface Denial {
   file: string;
   reason: string;
   status: number;
+  /** How many refusals alike this row stands for (see DENIAL_WINDOW_MS), and when the last came. */
+  count: number;
+  lastAt: string;
 }
 
-/** The most recent refusals, newest first. */
+/** The most recent refusals, newest first; refusals alike within a minute share a row (audit-trail.ts). */
 export async function latestDenials(take = 20): Promise<Denial[]> {
-  const rows = await prisma.downloadEvent.findMany({ where: { outcome: "denied" }, orderBy: { id: "desc" }, take });
+  const rows = await prisma.downloadEvent.findMany({
+    where: { outcome: "denied" },
+    // By the latest refusal a row stands for (rows from before aggregation have no lastAt).
+    orderBy: [{ lastAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+    take,
+  });
   return rows.map((row) => ({
     id: row.id,
     at: row.at.toISOString(),
@@ -55,5 +63,7 @@ export async function latestDenials(take = 20): Promise<Denial[]> {
     file: `${row.model}.${row.field} #${row.recordId}`,
     reason: row.reason ?? "",
     status: row.status,
+    count: row.count,
+    lastAt: (row.lastAt ?? row.at).toISOString(),
   }));
 }

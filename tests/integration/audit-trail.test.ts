@@ -1,7 +1,7 @@
 import http from "node:http";
 import { beforeAll, describe, expect, it } from "vitest";
 import { baseUrl } from "./support/context";
-import { auditOf, deleteRow, insertSubmission, randomData, userId, writeStored } from "./support/fixtures";
+import { auditOf, deleteRow, insertSubmission, query, randomData, userId, writeStored } from "./support/fixtures";
 import { eventually } from "./support/process";
 import { get, signIn, type CookieJar } from "./support/session";
 
@@ -41,6 +41,42 @@ describe("DownloadEvent rows", () => {
       expect(forbiddenHead).toMatchObject({ outcome: "denied", reason: "forbidden", method: "HEAD" });
       expect(completed).toMatchObject({ outcome: "completed", status: 200, bytesSent: 100_000, rangeStart: null, userId: await userId("alice@example.com") });
       expect(ranged).toMatchObject({ outcome: "completed", status: 206, bytesSent: 1000, rangeStart: 1000 });
+    } finally {
+      await file.cleanup();
+    }
+  });
+
+  it("aggregate a flood of refusals alike: 5,000 anonymous refusals in a burst leave a few rows whose counts add up to 5,000", async () => {
+    const file = await fixture(1000);
+    try {
+      const total = 5000;
+      let next = 0;
+      const statuses = new Map<number, number>();
+      // 32 clients at once, as fast as the server answers.
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < total) {
+            next++;
+            const response = await fetch(`${baseUrl()}${file.url}`);
+            await response.arrayBuffer();
+            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          }
+        }),
+      );
+      expect(Object.fromEntries(statuses)).toEqual({ 401: total });
+      // Each refusal is awaited by its answer, so the rows are complete now.
+      const rows = await query<{ count: number; reason: string; outcome: string; lastAt: unknown }>(
+        `SELECT "count", "reason", "outcome", "lastAt" FROM "DownloadEvent" WHERE "model" = 'FileSubmission' AND "recordId" = ?`,
+        [String(file.id)],
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      expect(rows.length).toBeLessThanOrEqual(5);
+      expect(rows.reduce((sum, row) => sum + Number(row.count), 0)).toBe(total);
+      expect(rows.every((row) => row.outcome === "denied" && row.reason === "anonymous")).toBe(true);
+      // A different refusal (another reason, another user) still gets its own row.
+      expect((await get(file.url, { jar: bob })).status).toBe(403);
+      const after = await auditOf("FileSubmission", file.id);
+      expect(after.filter((row) => row.reason === "forbidden")).toHaveLength(1);
     } finally {
       await file.cleanup();
     }

@@ -182,9 +182,9 @@ function send(
   });
 }
 
-/** The audit trail's rows, by outcome (denied, completed, aborted, failed). */
+/** The events the audit trail holds, by outcome (denied, completed, aborted, failed): refusals alike share a row with their count. */
 function auditCounts(db: Database.Database): Map<string, number> {
-  const rows = db.prepare("SELECT outcome, COUNT(*) AS n FROM DownloadEvent GROUP BY outcome").all() as { outcome: string; n: number }[];
+  const rows = db.prepare("SELECT outcome, SUM(count) AS n FROM DownloadEvent GROUP BY outcome").all() as { outcome: string; n: number }[];
   return new Map(rows.map((row) => [row.outcome, row.n]));
 }
 
@@ -339,7 +339,7 @@ async function main(): Promise<number> {
   const audit = { denied: auditDelta("denied"), completed: auditDelta("completed"), other: auditDelta("aborted") + auditDelta("failed") };
   counters.push(
     "audit trail (DownloadEvent):",
-    `  denied: ${auditExpected.denied} refusals answered, +${audit.denied} rows; completed: ${auditExpected.completed} bodies sent, +${audit.completed} rows; aborted or failed: +${audit.other}`,
+    `  denied: ${auditExpected.denied} refusals answered, +${audit.denied} counted; completed: ${auditExpected.completed} bodies sent, +${audit.completed} rows; aborted or failed: +${audit.other}`,
   );
   if (audit.denied !== auditExpected.denied || audit.completed !== auditExpected.completed || audit.other !== 0) {
     stats.fail({ check: "audit", detail: `rows ${JSON.stringify(audit)}, expected ${JSON.stringify({ ...auditExpected, other: 0 })}` }, "DownloadEvent");
