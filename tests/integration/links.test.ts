@@ -246,7 +246,9 @@ describe("a single-use link", () => {
       const partial = (await fs.stat(out)).size;
       expect(partial).toBeGreaterThan(0);
       expect(partial).toBeLessThan(big.length);
-      // Without the jar (the link copied elsewhere): refused.
+      // Another curl with the same part but without the jar (the link and the part copied
+      // elsewhere; the same User-Agent, the same address): refused.
+      await fs.copyFile(out, path.join(dir, "stranger.bin"));
       const stranger = await run("curl", ["-sS", "-f", "-C", "-", "-o", path.join(dir, "stranger.bin"), link.url]);
       expect(stranger.status).toBe(22);
       expect(stranger.stderr).toContain("410");
