@@ -1,4 +1,7 @@
-import { allowedHosts, appOrigins, assertSameOrigin, CrossSiteRequestError, isAllowedHost, misdirectedRequest } from "@/lib/private-files";
+// The kit's modules one by one, not its index: proxy.ts imports this file, and the
+// proxy bundle should hold these checks only (not storage, S3, Prisma…).
+import { allowedHosts, isAllowedHost, misdirectedRequest } from "@/lib/private-files/http/allowed-host";
+import { appOrigins, assertSameOrigin, CrossSiteRequestError } from "@/lib/private-files/http/same-origin";
 
 // The demo's own origins, and the checks its routes share (proxy.ts, app/api/*).
 //
