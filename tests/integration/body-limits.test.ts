@@ -43,12 +43,14 @@ function sendHuge(pathname: string, headers: Record<string, string>, withLength:
         resolve({ status: response.statusCode ?? 0, body, written, peakRss });
       });
     });
-    // The server may close the connection on us once it refused: what it answered counts.
+    // The server may close the connection on us once it refused (EPIPE, ECONNRESET while we
+    // still write): what it answered counts; give its answer a moment to be read.
     request.on("error", (error) => {
-      if (!answered) {
+      setTimeout(() => {
+        if (answered) return;
         clearInterval(sampler);
         reject(error);
-      }
+      }, 2000);
     });
     const pump = () => {
       while (!answered && written < HUNDRED_MB) {

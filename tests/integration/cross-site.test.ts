@@ -51,7 +51,7 @@ describe("POST /api/files from another origin", () => {
   });
 
   it("from the app's own origin (and from curl, with no Origin) is stored", async () => {
-    for (const headers of [{ Origin: baseUrl(), "Sec-Fetch-Site": "same-origin" }, {}]) {
+    for (const headers of [{ Origin: baseUrl(), "Sec-Fetch-Site": "same-origin" }, {}] as Record<string, string>[]) {
       const { body, contentType } = await multipartBody("mine.pdf", pdf);
       const sent = await send("POST", "/api/files", { ...headers, Cookie: alice.header, "Content-Type": contentType }, body);
       expect(sent.status, sent.body).toBe(201);

@@ -83,6 +83,6 @@ export async function readJson(request: Request, options: BodyLimitOptions): Pro
 export function bodyTooLargeResponse(error: RequestBodyError): Response {
   return new Response(`${error.message}\n`, {
     status: error.status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", Connection: "close" },
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
   });
 }

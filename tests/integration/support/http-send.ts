@@ -28,7 +28,7 @@ export function send(method: string, pathname: string, headers: Record<string, s
 export async function multipartBody(fileName: string, bytes: Uint8Array, description = "uploaded in a test"): Promise<{ body: Uint8Array; contentType: string }> {
   const form = new FormData();
   form.set("description", description);
-  form.set("file", new Blob([bytes]), fileName);
+  form.set("file", new Blob([Buffer.from(bytes)]), fileName);
   const request = new Request("http://form.invalid/", { method: "POST", body: form });
   return { body: new Uint8Array(await request.arrayBuffer()), contentType: request.headers.get("content-type")! };
 }
