@@ -72,13 +72,13 @@ describe("assertSameOrigin", () => {
   const check = (headers: Record<string, string>) => () => assertSameOrigin(post(headers), origins);
 
   it("refuses another Origin, a null one, and cross-site or same-site Sec-Fetch-Site without Origin", () => {
-    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }, { Origin: "https://files.example.com.evil.example" }, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }]) {
+    for (const headers of [{ Origin: "https://evil.example" }, { Origin: "null" }, { Origin: "https://files.example.com.evil.example" }, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }] as Record<string, string>[]) {
       expect(check(headers), JSON.stringify(headers)).toThrow(CrossSiteRequestError);
     }
   });
 
   it("passes the app's own origin, same-origin or user-initiated fetches, and clients that send neither header", () => {
-    for (const headers of [{ Origin: "https://files.example.com" }, { Origin: "https://files.example.com", "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-origin" }, { "Sec-Fetch-Site": "none" }, {}]) {
+    for (const headers of [{ Origin: "https://files.example.com" }, { Origin: "https://files.example.com", "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-origin" }, { "Sec-Fetch-Site": "none" }, {}] as Record<string, string>[]) {
       expect(check(headers), JSON.stringify(headers)).not.toThrow();
     }
   });
