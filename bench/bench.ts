@@ -445,6 +445,8 @@ async function main(): Promise<number> {
       ...benchEnv,
       PRIVATE_FILES_DELIVERY: "x-accel-redirect",
       PRIVATE_FILES_ACCEL_PREFIX: ACCEL_PREFIX,
+      // Requests come through nginx with its Host (proxy_set_header Host $http_host): one of the app's origins.
+      PRIVATE_FILES_ALLOWED_ORIGINS: nginxBase,
     };
     const accel = await startNext(accelPort, accelEnv, path.join(workDir, "server-accel.log"));
     resources.servers.add(accel);

@@ -1,6 +1,8 @@
 // `npm run demo`: migrate the database (`npm run db:migrate`: the embedded SQLite
 // file by default, PostgreSQL when DATABASE_URL is a postgresql:// URL), seed it,
-// build and start the app on PORT (default 3000). Safe to run again: every step is idempotent.
+// build and start the app on PORT (default 3000), listening on HOST (default 127.0.0.1:
+// this machine only; the demo's passwords are published). Safe to run again: every step
+// is idempotent.
 import { spawnSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -9,6 +11,8 @@ import path from "node:path";
 const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const port = process.env.PORT || "3000";
+// 127.0.0.1 unless HOST says otherwise (HOST=0.0.0.0 to let other machines in).
+const host = process.env.HOST?.trim() || "127.0.0.1";
 
 /** A secret that survives restarts: from the environment, else generated once and kept in data/. */
 function keptSecret(variable: string, fileName: string): string {
@@ -41,7 +45,7 @@ run(bin("tsx"), ["scripts/migrate.ts"]);
 run(bin("tsx"), ["scripts/seed.ts"]);
 if (!process.argv.includes("--no-build")) run(bin("next"), ["build"]);
 
-console.log(`\nDemo on http://localhost:${port} — sign in as alice@example.com / demo-password`);
-const server = spawn(bin("next"), ["start", "-p", port], { cwd: root, env, stdio: "inherit" });
+console.log(`\nDemo on http://localhost:${port} (listening on ${host}) — sign in as alice@example.com / demo-password`);
+const server = spawn(bin("next"), ["start", "-H", host, "-p", port], { cwd: root, env, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

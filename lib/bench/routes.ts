@@ -59,6 +59,10 @@ export async function lookupRoute(request: Request, context: { params: Promise<{
 const PLAIN_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 /**
+ * (The bench directory is known only at run time: `turbopackIgnore` keeps `next build`
+ * from tracing, and copying into `.next/standalone`, the whole project; see
+ * lib/private-files/storage/local.ts.)
+ *
  * What most tutorials show: `fs.createReadStream` handed to `Readable.toWeb`, no
  * session, no range, no conditional request, no Content-Length.
  */
@@ -66,8 +70,8 @@ export async function naiveRoute(_request: Request, context: { params: Promise<{
   const dir = benchDirectory();
   const { name } = await context.params;
   if (dir === null || !PLAIN_NAME.test(name)) return notFound();
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) return notFound();
-  const body = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
+  const file = path.join(/* turbopackIgnore: true */ dir, name);
+  if (!fs.existsSync(/* turbopackIgnore: true */ file)) return notFound();
+  const body = Readable.toWeb(fs.createReadStream(/* turbopackIgnore: true */ file)) as ReadableStream<Uint8Array>;
   return new Response(body, { headers: { "Content-Type": "application/octet-stream" } });
 }

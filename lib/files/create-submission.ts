@@ -30,6 +30,7 @@ const MAX_DESCRIPTION = 200;
 export async function createSubmission(request: Request, ownerId: number): Promise<FileItem> {
   const form = await readMultipart(request, {
     fileField: "file",
+    origins: privateFiles.config.origins(),
     onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload),
   });
   const stored = form.file;

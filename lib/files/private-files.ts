@@ -14,6 +14,7 @@ import { deliveryFromEnv } from "./delivery";
 import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
 import { groupCommit } from "../db/group-commit";
+import { demoOrigins } from "../http/guard";
 import { prisma } from "../db/prisma";
 import type { FileSubmission } from "../db/generated/client";
 
@@ -97,6 +98,8 @@ export const privateFiles = definePrivateFiles({
   // Links are signed with PRIVATE_FILES_LINK_SECRET (and PRIVATE_FILES_LINK_PREVIOUS_SECRETS
   // during a rotation) and recorded in FileLinkToken, shared by every app instance.
   links: { store: prismaLinkStore(prisma.fileLinkToken) },
+  // Downloads skip proxy.ts (speed): the route answers 421 to a Host not of these itself.
+  origins: demoOrigins,
 });
 
 connectAuditTrail();

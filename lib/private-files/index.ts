@@ -62,3 +62,11 @@ export type { MultipartOptions, MultipartResult } from "./upload/multipart";
 
 export { nextAuthSession } from "./auth/next-auth";
 export { restoreContentLength, LENGTH_HEADER } from "./next/restore-content-length";
+
+export { readBody, readJson, RequestBodyError, isJsonContentType } from "./http/body-limit";
+export type { BodyLimitOptions } from "./http/body-limit";
+export { assertSameOrigin, appOrigins, normalizeOrigin, CrossSiteRequestError } from "./http/same-origin";
+export type { AppOriginsOptions } from "./http/same-origin";
+export { allowedHosts, isAllowedHost, misdirectedRequest } from "./http/allowed-host";
+export { withBodyLimit } from "./next/with-body-limit";
+export type { NextRouteHandler } from "./next/with-body-limit";

@@ -5,9 +5,11 @@ import type { TestProject } from "vitest/node";
 import type { DatabaseKind } from "./support/context";
 import { createPostgres } from "./support/postgres";
 import { bin, freePort, MAX_UPLOAD_BYTES, ROOT, runOrThrow, serverEnv, startNext, stopServer } from "./support/server";
+import { plantPrivateData } from "./support/standalone";
 
 /**
- * Builds the app once (`next build`), then starts it with `next start` on a free
+ * Builds the app once (`next build`, with `output: "standalone"`, so standalone.test.ts
+ * can check what a Docker image would carry; `next start` serves that build as usual), then starts it with `next start` on a free
  * loopback port against a fresh database and storage directory, migrated and
  * seeded the way `npm run demo` does. The database is the project's
  * (vitest.config.mts): a SQLite file, or a PostgreSQL server started here
@@ -24,7 +26,9 @@ export default async function setup(project: TestProject) {
   if (!built.privateFilesBuilt) {
     // PRIVATE_FILES_TEST_REUSE_BUILD=1 skips the build when iterating locally; CI always builds.
     if (process.env.PRIVATE_FILES_TEST_REUSE_BUILD !== "1" || !(await exists(path.join(ROOT, ".next", "BUILD_ID")))) {
-      runOrThrow(bin("next"), ["build"], serverEnv(port, `file:${path.join(workDir, "build.db")}`, storageRoot));
+      // Private data where the demo keeps it, so that its absence from the output means something.
+      plantPrivateData();
+      runOrThrow(bin("next"), ["build"], { ...serverEnv(port, `file:${path.join(workDir, "build.db")}`, storageRoot), PRIVATE_FILES_STANDALONE: "1" });
     }
     built.privateFilesBuilt = true;
   }

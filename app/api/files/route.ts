@@ -1,4 +1,5 @@
-import { MultipartError, UnsupportedFileTypeError, UploadTooLargeError } from "@/lib/private-files";
+import { CrossSiteRequestError, MultipartError, UnsupportedFileTypeError, UploadTooLargeError } from "@/lib/private-files";
+import { refuseForeignRequest } from "@/lib/http/guard";
 import { currentUser } from "@/lib/auth/current-user";
 import { createSubmission, SubmissionError, SubmissionNotSavedError } from "@/lib/files/create-submission";
 import { listFilesFor } from "@/lib/files/list-files";
@@ -15,6 +16,10 @@ export async function GET(): Promise<Response> {
 
 /** Uploads a file (`file`, `description`) as a FileSubmission of the signed-in user. */
 export async function POST(request: Request): Promise<Response> {
+  // The upload helper checks the Origin too (readMultipart's `origins`); checking here
+  // first also refuses another site's request before the session is looked up.
+  const refused = refuseForeignRequest(request);
+  if (refused) return refused;
   const user = await currentUser();
   if (!user) return json(401, { error: "sign in to upload" });
   try {
@@ -26,7 +31,7 @@ export async function POST(request: Request): Promise<Response> {
     if (error instanceof UnsupportedFileTypeError) {
       return json(415, { error: error.message, accepted: error.allowed });
     }
-    if (error instanceof MultipartError || error instanceof SubmissionError) {
+    if (error instanceof MultipartError || error instanceof SubmissionError || error instanceof CrossSiteRequestError) {
       return json(error.status, { error: error.message });
     }
     if (error instanceof SubmissionNotSavedError) {

@@ -1,4 +1,6 @@
+import { readJson, RequestBodyError } from "@/lib/private-files";
 import { currentUser } from "@/lib/auth/current-user";
+import { demoOrigins, refuseForeignRequest } from "@/lib/http/guard";
 import { createShareLink, listShareLinks, SHARE_KINDS, type ShareKind } from "@/lib/files/share-links";
 
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "Cache-Control": "private, no-store" } });
@@ -8,16 +10,19 @@ const submissionId = (value: unknown) => {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 };
 
+/** A link request is `{ file, kind }`: a few dozen bytes. */
+const LINK_BODY_LIMIT = 16 * 1024;
+
 /**
- * Where people reach this app, for links they will open elsewhere: NEXTAUTH_URL (the
- * public URL next-auth needs anyway), else the Host the browser used. Not request.url:
- * `next start` reports its own listening address there (http://localhost:3000/…).
+ * Where people reach this app, for links they will open elsewhere: the configured public
+ * URL (NEXTAUTH_URL, next-auth needs it anyway), else the first of the app's own origins.
+ * Never the request's Host or X-Forwarded-Host, which the client chooses, and not
+ * request.url: `next start` reports its own listening address there.
  */
-function publicOrigin(request: Request): string {
-  if (process.env.NEXTAUTH_URL) return new URL(process.env.NEXTAUTH_URL).origin;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? new URL(request.url).host;
-  const proto = request.headers.get("x-forwarded-proto") ?? new URL(request.url).protocol.replace(":", "");
-  return `${proto}://${host}`;
+function publicOrigin(): string {
+  const [origin] = demoOrigins();
+  if (origin === undefined) throw new Error("no public URL: set NEXTAUTH_URL");
+  return origin;
 }
 
 /** The signed-in owner's links to one of their files: `GET /api/links?file=<FileSubmission id>`. */
@@ -32,17 +37,20 @@ export async function GET(request: Request): Promise<Response> {
 
 /** Makes a link to one of the user's files: JSON `{ file: <id>, kind: "24h" | "single-use" }`; 201 with the link and its URL. */
 export async function POST(request: Request): Promise<Response> {
+  const refused = refuseForeignRequest(request);
+  if (refused) return refused;
   const user = await currentUser();
   if (!user) return json(401, { error: "sign in to share your files" });
-  let body: { file?: unknown; kind?: unknown };
+  let body: { file?: unknown; kind?: unknown } | null;
   try {
-    body = (await request.json()) as typeof body;
-  } catch {
-    return json(400, { error: "send JSON: { file, kind }" });
+    body = (await readJson(request, { limit: LINK_BODY_LIMIT })) as typeof body;
+  } catch (error) {
+    if (error instanceof RequestBodyError) return json(error.status, { error: error.status === 400 ? "send JSON: { file, kind }" : error.message });
+    throw error;
   }
   const id = submissionId(body?.file);
   if (id === null) return json(400, { error: "file must be the id of one of your files" });
-  if (!SHARE_KINDS.includes(body.kind as ShareKind)) return json(400, { error: `kind must be one of ${SHARE_KINDS.join(", ")}` });
-  const link = await createShareLink(user.id, id, body.kind as ShareKind, publicOrigin(request));
+  if (!SHARE_KINDS.includes(body?.kind as ShareKind)) return json(400, { error: `kind must be one of ${SHARE_KINDS.join(", ")}` });
+  const link = await createShareLink(user.id, id, body?.kind as ShareKind, publicOrigin());
   return link ? json(201, link) : json(404, { error: "no such file of yours" });
 }

@@ -10,6 +10,7 @@ import { linkSecrets } from "../links/secrets";
 import { formatFilePath } from "../route/parse-path";
 import type { LinkRecord } from "../links/store";
 import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types";
+import { allowedHosts, isAllowedHost } from "../http/allowed-host";
 
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
@@ -44,6 +45,15 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
   delivery?: Delivery;
   /** Signed and single-use links (fields opt in with their `links` option). */
   links?: LinksOptions;
+  /**
+   * The app's own origins (`https://files.example.com`; see `appOrigins`), or a function
+   * that returns them, called once on the first request (so that settings read at run
+   * time, not at build time, count). When set, the file route answers 421 to a request
+   * whose `Host` is none of theirs (DNS rebinding), with one header read and one set
+   * lookup; the upload helpers' Origin check (`readMultipart`'s `origins`) uses them too.
+   * Unset: any Host is served.
+   */
+  origins?: readonly string[] | (() => readonly string[]);
   logger?: Logger;
 }
 
@@ -64,6 +74,10 @@ export interface ResolvedConfig {
   readonly timeoutMs: number;
   readonly logger: Logger;
   readonly links: ResolvedLinks;
+  /** The `origins` option, resolved on first use; `undefined` when unset. */
+  origins(): readonly string[] | undefined;
+  /** Whether the file route serves this request's `Host` (always, when `origins` is unset). */
+  hostAllowed(request: Request): boolean;
   deliveryOf(field: CompiledField): Delivery;
   storageOf(field: CompiledField): FileStorage;
 }
@@ -114,6 +128,12 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     store: options.links?.store,
     resumeWindowSeconds: options.links?.resumeWindowSeconds ?? 600,
   };
+  let origins: readonly string[] | undefined;
+  let hosts: ReadonlySet<string> | undefined;
+  const resolveOrigins = () => {
+    if (options.origins === undefined) return undefined;
+    return (origins ??= typeof options.origins === "function" ? options.origins() : options.origins);
+  };
   const config: ResolvedConfig = {
     models,
     getSession: options.getSession,
@@ -125,6 +145,12 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
     logger: options.logger ?? consoleLogger,
     links,
+    origins: resolveOrigins,
+    hostAllowed(request) {
+      const own = resolveOrigins();
+      if (own === undefined) return true;
+      return isAllowedHost(request, (hosts ??= allowedHosts(own)));
+    },
     deliveryOf: (field) => field.delivery ?? options.delivery ?? "stream",
     storageOf(field) {
       if (field.storage) return field.storage;

@@ -1,5 +1,6 @@
 import type { PrivateFiles } from "../config/define";
 import type { AnyPrivateModel } from "../config/model";
+import { misdirectedRequest } from "../http/allowed-host";
 import { internalError, methodNotAllowed } from "../http/responses";
 import { handleDownload } from "./handle-download";
 
@@ -23,6 +24,8 @@ export interface PrivateFileRoute {
 export function createPrivateFileRoute<M extends Record<string, AnyPrivateModel>>(files: PrivateFiles<M>): PrivateFileRoute {
   const { config } = files;
   const download: RouteHandler = async (request) => {
+    // Before anything else: a Host the app does not answer for is a rebound DNS name.
+    if (!config.hostAllowed(request)) return misdirectedRequest();
     try {
       return await handleDownload(config, request);
     } catch (error) {

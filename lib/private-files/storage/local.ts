@@ -20,9 +20,18 @@ export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string
   return env.PRIVATE_FILES_ROOT?.trim() || path.join("data", "files");
 }
 
+// Bundler tracing: `next build` follows fs calls to find the files a route needs
+// at run time and copies them into `.next/standalone`. A path it cannot work out
+// (the storage root comes from configuration) makes Turbopack trace the whole
+// project, so a Docker image would carry every stored file, the database and the
+// secrets. Every fs call on a storage path below carries `turbopackIgnore`, which
+// tells Turbopack the path is only known at run time; nothing of the root is traced.
+// (Webpack builds trace with @vercel/nft, which adds only paths it can compute;
+// apps also exclude their data folder with `outputFileTracingExcludes`.)
+
 /** Files in a directory on this machine. */
 export function localStorage(options: LocalStorageOptions): FileStorage {
-  return new LocalStorage(path.resolve(options.root));
+  return new LocalStorage(path.resolve(/* turbopackIgnore: true */ options.root));
 }
 
 class LocalStorage implements FileStorage {
@@ -33,8 +42,8 @@ class LocalStorage implements FileStorage {
   /** The root with symlinks resolved, created on first use. */
   private realRoot(): Promise<string> {
     this.#realRoot ??= fs
-      .mkdir(this.root, { recursive: true })
-      .then(() => fs.realpath(this.root))
+      .mkdir(/* turbopackIgnore: true */ this.root, { recursive: true })
+      .then(() => fs.realpath(/* turbopackIgnore: true */ this.root))
       .catch((error: unknown) => {
         this.#realRoot = undefined;
         throw error;
@@ -61,7 +70,7 @@ class LocalStorage implements FileStorage {
       // Reads of regular files ignore the flag. O_NOFOLLOW where the path was judged
       // before the open: a symlink swapped in meanwhile is refused, not followed.
       const noFollow = PROC_FDS ? 0 : constants.O_NOFOLLOW;
-      handle = await fs.open(target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
+      handle = await fs.open(/* turbopackIgnore: true */ target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
@@ -88,8 +97,8 @@ class LocalStorage implements FileStorage {
     const folderSegments = relativeFolder(options.folder);
     const root = await this.realRoot();
     const folder = path.join(root, ...folderSegments);
-    await fs.mkdir(folder, { recursive: true });
-    const realFolder = await fs.realpath(folder);
+    await fs.mkdir(/* turbopackIgnore: true */ folder, { recursive: true });
+    const realFolder = await fs.realpath(/* turbopackIgnore: true */ folder);
     if (!isInside(root, realFolder)) {
       throw new UnsafeStoredPathError(options.folder, "upload folder resolves outside the storage root");
     }
@@ -112,11 +121,11 @@ class LocalStorage implements FileStorage {
         limit,
         // Owner read-write, group read: a front server doing X-Accel-Redirect or
         // X-Sendfile reads the file when its user is in the app's group; others never.
-        (await fs.open(temp, "wx", 0o640)).createWriteStream(),
+        (await fs.open(/* turbopackIgnore: true */ temp, "wx", 0o640)).createWriteStream(),
       );
-      await fs.rename(temp, path.join(realFolder, name));
+      await fs.rename(/* turbopackIgnore: true */ temp, /* turbopackIgnore: true */ path.join(realFolder, name));
     } catch (error) {
-      await fs.rm(temp, { force: true });
+      await fs.rm(/* turbopackIgnore: true */ temp, { force: true });
       throw error;
     }
     return { path: [...folderSegments, name].join("/"), size };
@@ -128,14 +137,14 @@ class LocalStorage implements FileStorage {
     const target = path.join(root, ...segments);
     let folder: string;
     try {
-      folder = await fs.realpath(path.dirname(target));
+      folder = await fs.realpath(/* turbopackIgnore: true */ path.dirname(target));
     } catch (error) {
       if (isMissing(error)) return;
       throw error;
     }
     if (!isInside(root, folder)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
     // rm removes a symlink itself, never what it points at.
-    await fs.rm(path.join(folder, path.basename(target)), { force: true });
+    await fs.rm(/* turbopackIgnore: true */ path.join(folder, path.basename(target)), { force: true });
   }
 }
 
@@ -170,12 +179,12 @@ const PROC_FDS = process.platform === "linux" && existsSync("/proc/self/fd");
 /** Where an open descriptor's file really is, symlinks resolved (Linux). */
 function openedPath(handle: fs.FileHandle): string {
   // A file removed since it was opened reads "<path> (deleted)": still where it was.
-  return readlinkSync(`/proc/self/fd/${handle.fd}`).replace(/ \(deleted\)$/, "");
+  return readlinkSync(/* turbopackIgnore: true */ `/proc/self/fd/${handle.fd}`).replace(/ \(deleted\)$/, "");
 }
 
 async function realPathOrNull(target: string): Promise<string | null> {
   try {
-    return await fs.realpath(target);
+    return await fs.realpath(/* turbopackIgnore: true */ target);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import type { UploadStream } from "./store-upload";
+import { assertSameOrigin } from "../http/same-origin";
 
 export interface MultipartOptions<T> {
   /** The form field that carries the file. */
@@ -10,6 +11,11 @@ export interface MultipartOptions<T> {
   readonly onFile: (upload: UploadStream) => Promise<T>;
   /** Largest text field, in bytes. Default 64 KiB. */
   readonly maxFieldBytes?: number;
+  /**
+   * The app's own origins (`privateFiles.config.origins()`): when given, an upload another
+   * site's page sent is refused with CrossSiteRequestError (403) before a byte is read.
+   */
+  readonly origins?: readonly string[];
 }
 
 export interface MultipartResult<T> {
@@ -37,6 +43,11 @@ export class MultipartError extends Error {
  * are drained and ignored.
  */
 export function readMultipart<T>(request: Request, options: MultipartOptions<T>): Promise<MultipartResult<T>> {
+  try {
+    if (options.origins) assertSameOrigin(request, options.origins);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(contentType) || request.body === null) {
     return Promise.reject(new MultipartError("expected a multipart/form-data body", 415));

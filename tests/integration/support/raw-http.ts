@@ -23,6 +23,10 @@ export interface RawRequest {
   headers?: Record<string, string>;
   /** The Cookie header, when set. */
   cookie?: string;
+  /** The Host header; default the test server's `127.0.0.1:<port>`. */
+  host?: string;
+  /** A body, sent as given (set Content-Length or Transfer-Encoding in `headers`). */
+  body?: string;
   /** Rejects when the server has not finished answering by then. Default 10 s. */
   timeoutMs?: number;
 }
@@ -30,10 +34,10 @@ export interface RawRequest {
 /** Sends `<method> <target> HTTP/1.1` verbatim (UTF-8 bytes) with `Connection: close`. */
 export function rawRequest(request: RawRequest): Promise<RawResponse> {
   const { host, port } = new URL(baseUrl());
-  const lines = [`${request.method ?? "GET"} ${request.target} HTTP/1.1`, `Host: ${host}`, "Connection: close"];
+  const lines = [`${request.method ?? "GET"} ${request.target} HTTP/1.1`, `Host: ${request.host ?? host}`, "Connection: close"];
   if (request.cookie !== undefined) lines.push(`Cookie: ${request.cookie}`);
   for (const [name, value] of Object.entries(request.headers ?? {})) lines.push(`${name}: ${value}`);
-  const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n`, "utf8");
+  const head = Buffer.from(`${lines.join("\r\n")}\r\n\r\n${request.body ?? ""}`, "utf8");
   const timeoutMs = request.timeoutMs ?? 10_000;
   const started = Date.now();
 

@@ -63,6 +63,25 @@ export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: s
     env,
     stdio: ["ignore", log, log],
   });
+  return answering(child, "next start", port, logFile);
+}
+
+/**
+ * Starts the standalone server of the build (`node .next/standalone/server.js`, the way a
+ * Docker image runs it) on 127.0.0.1:`port`, and waits until it answers.
+ */
+export async function startStandalone(port: number, env: NodeJS.ProcessEnv, logFile: string): Promise<ChildProcess> {
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(process.execPath, [path.join(ROOT, ".next", "standalone", "server.js")], {
+    cwd: path.join(ROOT, ".next", "standalone"),
+    env: { ...env, HOSTNAME: "127.0.0.1", PORT: String(port) },
+    stdio: ["ignore", log, log],
+  });
+  return answering(child, "the standalone server", port, logFile);
+}
+
+/** Resolves with `child` once it answers on `port`; kills it when it does not within 60 s. */
+async function answering(child: ChildProcess, name: string, port: number, logFile: string): Promise<ChildProcess> {
   // Never leave a server behind, even when the test run itself dies.
   const kill = () => child.kill("SIGKILL");
   process.once("exit", kill);
@@ -70,7 +89,7 @@ export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: s
 
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see ${logFile}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/api/auth/csrf`);
       if (response.ok) return child;
@@ -80,7 +99,7 @@ export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: s
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill("SIGKILL");
-  throw new Error(`next start did not answer within 60 s; see ${logFile}`);
+  throw new Error(`${name} did not answer within 60 s; see ${logFile}`);
 }
 
 /** Stops a server: SIGTERM, then SIGKILL after 5 s. */
