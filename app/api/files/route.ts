@@ -1,4 +1,11 @@
-import { MultipartError, UnsupportedFileTypeError, UploadTooLargeError } from "@/lib/private-files";
+import {
+  MultipartError,
+  QuotaExceededError,
+  TooManyUploadsError,
+  UnsupportedFileTypeError,
+  UploadIdleTimeoutError,
+  UploadTooLargeError,
+} from "@/lib/private-files";
 import { currentUser } from "@/lib/auth/current-user";
 import { createSubmission, SubmissionError, SubmissionNotSavedError } from "@/lib/files/create-submission";
 import { listFilesFor } from "@/lib/files/list-files";
@@ -20,6 +27,16 @@ export async function POST(request: Request): Promise<Response> {
   try {
     return json(201, await createSubmission(request, user.id));
   } catch (error) {
+    if (error instanceof QuotaExceededError) {
+      return json(413, { error: error.message, quotaBytes: error.quotaBytes, usedBytes: error.usedBytes });
+    }
+    if (error instanceof TooManyUploadsError) {
+      return json(429, { error: error.message }, { "Retry-After": String(error.retryAfterSeconds) });
+    }
+    if (error instanceof UploadIdleTimeoutError) {
+      // The client stopped sending: the answer closes the connection it left open.
+      return json(408, { error: error.message }, { Connection: "close" });
+    }
     if (error instanceof UploadTooLargeError) {
       return json(413, { error: `the file is larger than ${error.maxBytes} bytes` });
     }

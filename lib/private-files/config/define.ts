@@ -9,6 +9,8 @@ import { createLink, DEFAULT_MAX_EXPIRES_IN } from "../links/create-link";
 import { linkSecrets } from "../links/secrets";
 import type { LinkRecord } from "../links/store";
 import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout";
+import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits";
 
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
@@ -39,6 +41,16 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * forever). Default 10 000; `Infinity` waits forever.
    */
   timeoutMs?: number;
+  /**
+   * Longest pause, in milliseconds, of a client on the other end of a transfer. A
+   * download whose client reads nothing for this long is cut off and its file closed
+   * (the route hands over up to 512 KiB at a time, so a client must take that much per
+   * period); an upload that sends nothing for this long is refused with 408 and its
+   * temp file removed. Default 60 000; `Infinity` waits forever.
+   */
+  idleTimeoutMs?: number;
+  /** Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`. Default: none. */
+  uploads?: UploadLimitsOptions;
   /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
   delivery?: Delivery;
   /** Signed and single-use links (fields opt in with their `links` option). */
@@ -61,6 +73,8 @@ export interface ResolvedConfig {
   readonly maxUploadBytes: number;
   readonly retryAfterSeconds: number;
   readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly uploads: ResolvedUploadLimits;
   readonly logger: Logger;
   readonly links: ResolvedLinks;
   deliveryOf(field: CompiledField): Delivery;
@@ -122,6 +136,8 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
+    idleTimeoutMs: positive(options.idleTimeoutMs, "idleTimeoutMs") ?? DEFAULT_IDLE_TIMEOUT_MS,
+    uploads: resolveUploadLimits(options.uploads),
     logger: options.logger ?? consoleLogger,
     links,
     deliveryOf: (field) => field.delivery ?? options.delivery ?? "stream",

@@ -1,6 +1,9 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
+import { DEFAULT_IDLE_TIMEOUT_MS, idleTimer } from "../limits/idle-timeout";
+import { UploadIdleTimeoutError } from "./errors";
+import { decodeFormFileName } from "./form-file-name";
 import type { UploadStream } from "./store-upload";
 
 export interface MultipartOptions<T> {
@@ -10,6 +13,13 @@ export interface MultipartOptions<T> {
   readonly onFile: (upload: UploadStream) => Promise<T>;
   /** Largest text field, in bytes. Default 64 KiB. */
   readonly maxFieldBytes?: number;
+  /**
+   * Longest pause of the client, in milliseconds: a body that sends nothing for this
+   * long fails with `UploadIdleTimeoutError` (408) and the file part's store is ended,
+   * so its temp file goes. Pass the config's (`privateFiles.config.idleTimeoutMs`).
+   * Default 60 000; `Infinity` waits forever.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface MultipartResult<T> {
@@ -59,9 +69,12 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     let file: Promise<T> | undefined;
     let fileStream: Readable | undefined;
     let settled = false;
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const idle = idleTimer(idleMs, () => fail(new UploadIdleTimeoutError(idleMs)));
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      idle.stop();
       source.unpipe(parser);
       source.destroy();
       parser.destroy();
@@ -81,7 +94,9 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
         return;
       }
       fileStream = stream;
-      file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: info.filename ?? "" });
+      // Browsers escape three characters of the name (see decodeFormFileName).
+      const fileName = decodeFormFileName(info.filename ?? "");
+      file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: fileName });
       // A failed store (too large, disk error) ends the whole read at once.
       file.catch((error: unknown) => {
         stream.destroy();
@@ -90,12 +105,16 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     });
     parser.on("error", (error) => fail(new MultipartError(`malformed multipart body: ${String(error)}`, 400)));
     source.on("error", (error) => fail(error));
+    source.on("data", () => idle.touch());
     parser.on("close", () => {
       if (settled) return;
+      // The body is all here; what remains (the store's rename) is not the client's to stall.
+      idle.stop();
       (file ?? Promise.resolve(undefined)).then(
         (stored) => {
           if (settled) return;
           settled = true;
+          idle.stop();
           resolve({ fields, file: stored });
         },
         fail,
