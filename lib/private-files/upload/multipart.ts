@@ -71,12 +71,18 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     let settled = false;
     const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const idle = idleTimer(idleMs, () => fail(new UploadIdleTimeoutError(idleMs)));
+    let clientFailed = false;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       idle.stop();
       source.unpipe(parser);
-      source.destroy();
+      // A refusal (too large, over quota, too many uploads…) while the client is still
+      // sending: read on a little, discarding, so that the refusal reaches it. Closing a
+      // socket with unread bytes makes the kernel send a reset, which can destroy the
+      // answer before the client reads it. A client that hung up or stalled: stop now.
+      if (clientFailed || error instanceof UploadIdleTimeoutError) source.destroy();
+      else discardRest(source, idleMs);
       parser.destroy();
       // A client that goes away mid-upload: end the file part with the error, so the
       // store stops waiting for bytes that will never come and removes its temp file.
@@ -104,7 +110,10 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
       });
     });
     parser.on("error", (error) => fail(new MultipartError(`malformed multipart body: ${String(error)}`, 400)));
-    source.on("error", (error) => fail(error));
+    source.on("error", (error) => {
+      clientFailed = true;
+      fail(error);
+    });
     source.on("data", () => idle.touch());
     parser.on("close", () => {
       if (settled) return;
@@ -122,4 +131,25 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     });
     source.pipe(parser);
   });
+}
+
+/** Bytes of a refused body read and thrown away, at most, before the connection is cut. */
+export const DISCARD_AFTER_REFUSAL_BYTES = 1024 * 1024;
+
+/** Reads and drops what is left of a refused body (up to DISCARD_AFTER_REFUSAL_BYTES, while it keeps coming), then destroys it. */
+function discardRest(source: Readable, idleMs: number): void {
+  let discarded = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    source.destroy();
+  };
+  let timer = setTimeout(stop, Math.min(idleMs, 5000));
+  source.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    clearTimeout(timer);
+    if (discarded > DISCARD_AFTER_REFUSAL_BYTES) stop();
+    else timer = setTimeout(stop, Math.min(idleMs, 5000));
+  });
+  source.once("end", () => clearTimeout(timer));
+  source.resume();
 }

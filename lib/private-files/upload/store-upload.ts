@@ -4,7 +4,7 @@ import type { AnyPrivateModel, CompiledField, FieldOf } from "../config/model";
 import { displayName } from "../http/headers";
 import { UploadTooLargeError } from "../storage/errors";
 import { idleUploadStream } from "../limits/idle-timeout";
-import { acquireUploadSlot, hasUploadLimits, remainingQuota } from "../limits/upload-limits";
+import { acquireUploadSlot, hasUploadLimits, remainingQuota, type ResolvedUploadLimits } from "../limits/upload-limits";
 import { QuotaExceededError, UnsupportedFileTypeError } from "./errors";
 import { SNIFF_BYTES, type FileTypeRule } from "./file-types";
 import { peek } from "./peek";
@@ -49,9 +49,11 @@ export interface StoreUploadOptions {
   readonly maxBytes?: number;
   /**
    * The uploading user's id: required when the config sets `uploads` limits (a quota
-   * or a concurrent-upload limit), which are counted per user.
+   * or a concurrent-upload limit), which are counted per user. `null`: a write by the
+   * application itself (a seed, an import), under no user's limits; never pass it for
+   * a client's upload.
    */
-  readonly user?: string;
+  readonly user?: string | null;
 }
 
 /**
@@ -87,17 +89,20 @@ export async function storeUpload<M extends Record<string, AnyPrivateModel>, K e
   }
 }
 
+const NO_LIMITS: ResolvedUploadLimits = { quota: undefined, concurrency: undefined };
+
 async function store(config: ResolvedConfig, field: CompiledField, source: UploadStream, options: StoreUploadOptions): Promise<StoredUpload> {
   const fieldMax = options.maxBytes ?? field.maxUploadBytes ?? config.maxUploadBytes;
   if (source.size !== undefined && source.size > fieldMax) throw new UploadTooLargeError(fieldMax);
   if (hasUploadLimits(config.uploads) && options.user === undefined) {
     throw new TypeError("storeUpload: the config sets per-user upload limits, so pass the uploading user (options.user)");
   }
+  const limits = options.user === null || options.user === undefined ? NO_LIMITS : config.uploads;
   const user = options.user ?? "";
-  const slot = await acquireUploadSlot(config.uploads, user);
+  const slot = await acquireUploadSlot(limits, user);
   try {
-    const quota = await remainingQuota(config.uploads, user);
-    const overQuota = () => new QuotaExceededError(config.uploads.quota?.bytes ?? 0, quota.used);
+    const quota = await remainingQuota(limits, user);
+    const overQuota = () => new QuotaExceededError(limits.quota?.bytes ?? 0, quota.used);
     if (source.size !== undefined && source.size > quota.remaining) throw overQuota();
     const maxBytes = Math.min(fieldMax, quota.remaining);
     const originalName = uploadName(source.name);
