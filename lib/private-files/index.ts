@@ -54,7 +54,7 @@ export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 
 export { storeUpload, deleteStoredFile, safeExtension, uploadName, MAX_NAME_LENGTH } from "./upload/store-upload";
 export type { StoredUpload, UploadStream, StoreUploadOptions } from "./upload/store-upload";
-export { UnsupportedFileTypeError, UploadIdleTimeoutError, QuotaExceededError, TooManyUploadsError, formatBytes } from "./upload/errors";
+export { UnsupportedFileTypeError, UploadIdleTimeoutError, QuotaExceededError, TooManyUploadsError, UploadLimitsUnavailableError, formatBytes } from "./upload/errors";
 export { decodeFormFileName } from "./upload/form-file-name";
 export { DEFAULT_IDLE_TIMEOUT_MS, idleDownloadStream, idleUploadStream } from "./limits/idle-timeout";
 export { assertWithinQuota, acquireUploadSlot, remainingQuota } from "./limits/upload-limits";

@@ -4,6 +4,7 @@ import {
   TooManyUploadsError,
   UnsupportedFileTypeError,
   UploadIdleTimeoutError,
+  UploadLimitsUnavailableError,
   UploadTooLargeError,
 } from "@/lib/private-files";
 import { currentUser } from "@/lib/auth/current-user";
@@ -45,6 +46,10 @@ export async function POST(request: Request): Promise<Response> {
     }
     if (error instanceof MultipartError || error instanceof SubmissionError) {
       return json(error.status, { error: error.message });
+    }
+    if (error instanceof UploadLimitsUnavailableError) {
+      console.error("[demo] upload refused: the upload limits could not be checked", error.cause);
+      return json(503, { error: "the upload could not be started; try again shortly" }, { "Retry-After": "5" });
     }
     if (error instanceof SubmissionNotSavedError) {
       console.error("[demo] upload not saved: the database failed", error.cause);

@@ -1,4 +1,4 @@
-import { QuotaExceededError, TooManyUploadsError } from "../upload/errors";
+import { QuotaExceededError, TooManyUploadsError, UploadLimitsUnavailableError } from "../upload/errors";
 
 /**
  * Where the uploads of every app instance hold their places: a table all instances
@@ -81,13 +81,19 @@ export function resolveUploadLimits(options: UploadLimitsOptions | undefined): R
 /** Whether any per-user limit is configured (then `storeUpload` needs the user). */
 export const hasUploadLimits = (limits: ResolvedUploadLimits) => limits.quota !== undefined || limits.concurrency !== undefined;
 
+/** A failing limits store refuses the upload (fail closed) with a 503. */
+const unavailable = (error: unknown): never => {
+  throw new UploadLimitsUnavailableError(error);
+};
+
 /** A held upload slot: renewed in the background until `release()`. */
 export interface HeldSlot {
   release(): Promise<void>;
 }
 
 /**
- * Takes one of the user's upload slots, or throws `TooManyUploadsError`. The slot is
+ * Takes one of the user's upload slots, or throws `TooManyUploadsError` (or
+ * `UploadLimitsUnavailableError` when the store fails). The slot is
  * renewed every third of its lifetime until released, so a long upload keeps it and a
  * crashed instance's slot expires.
  */
@@ -96,7 +102,7 @@ export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: stri
   if (!concurrency) return { release: () => Promise.resolve() };
   const { slots, ttlMs, max } = concurrency;
   const now = new Date();
-  const id = await slots.acquire(user, { limit: max, now, expiresAt: new Date(now.getTime() + ttlMs) });
+  const id = await slots.acquire(user, { limit: max, now, expiresAt: new Date(now.getTime() + ttlMs) }).catch(unavailable);
   if (id === null) throw new TooManyUploadsError(max, concurrency.retryAfterSeconds);
   const renewal = setInterval(() => {
     slots.renew(id, new Date(Date.now() + ttlMs)).catch(() => undefined);
@@ -117,7 +123,7 @@ export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: stri
  */
 export async function remainingQuota(limits: ResolvedUploadLimits, user: string): Promise<{ remaining: number; used: number }> {
   if (!limits.quota) return { remaining: Infinity, used: 0 };
-  const used = await limits.quota.usedBytes(user);
+  const used = await limits.quota.usedBytes(user).catch(unavailable);
   const remaining = limits.quota.bytes - used;
   if (remaining <= 0) throw new QuotaExceededError(limits.quota.bytes, used);
   return { remaining, used };

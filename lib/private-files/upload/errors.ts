@@ -46,6 +46,19 @@ export class TooManyUploadsError extends Error {
   }
 }
 
+/**
+ * The store behind the upload limits (the slot store or the quota source) failed, so
+ * the limits cannot be checked (503, with `Retry-After`). The upload is refused, not
+ * let through unchecked; nothing was written.
+ */
+export class UploadLimitsUnavailableError extends Error {
+  override readonly name = "UploadLimitsUnavailableError";
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super("the upload limits could not be checked", { cause });
+  }
+}
+
 /** 1536 -> "1.5 KiB": for messages people read. */
 export function formatBytes(bytes: number): string {
   const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
