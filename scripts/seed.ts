@@ -8,6 +8,8 @@ import { privateFiles } from "@/lib/files/private-files";
 import { sampleVideo } from "./sample-video";
 
 const password = process.env.DEMO_PASSWORD || "demo-password";
+// The seed writes the demo's own files: under no user's upload quota or slots.
+const SEEDED = { user: null } as const;
 
 const USERS = [
   { email: "alice@example.com", name: "Alice", isStaff: false },
@@ -54,7 +56,7 @@ async function main() {
   for (const item of submissions) {
     const ownerId = users.get(item.owner)!;
     if (await prisma.fileSubmission.findFirst({ where: { ownerId, description: item.description } })) continue;
-    const stored = await storeUpload(privateFiles, "FileSubmission", "file", new File([item.body], item.name));
+    const stored = await storeUpload(privateFiles, "FileSubmission", "file", new File([item.body], item.name), SEEDED);
     await prisma.fileSubmission.create({
       data: { ownerId, description: item.description, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
     });
@@ -62,21 +64,21 @@ async function main() {
 
   if (!(await prisma.countedDownload.findUnique({ where: { description: "Price list" } }))) {
     const csv = "item,price\nwidget,4.20\ngadget,13.37\n";
-    const stored = await storeUpload(privateFiles, "CountedDownload", "file", new File([csv], "price-list.csv"));
+    const stored = await storeUpload(privateFiles, "CountedDownload", "file", new File([csv], "price-list.csv"), SEEDED);
     await prisma.countedDownload.create({
       data: { description: "Price list", file: stored.path, fileName: stored.originalName, fileSize: stored.size },
     });
   }
 
   if (!(await prisma.sharedImage.findUnique({ where: { title: "Team logo" } }))) {
-    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([png(64, 64, [37, 99, 235])], "logo.png"));
+    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([png(64, 64, [37, 99, 235])], "logo.png"), SEEDED);
     await prisma.sharedImage.create({
       data: { title: "Team logo", image: stored.path, imageName: stored.originalName, imageSize: stored.size },
     });
   }
   // A video served inline through the route, so a <video> element plays and seeks it (ranges).
   if (!(await prisma.sharedImage.findUnique({ where: { title: "Welcome video" } }))) {
-    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([sampleVideo()], "welcome.mp4"));
+    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([sampleVideo()], "welcome.mp4"), SEEDED);
     await prisma.sharedImage.create({
       data: { title: "Welcome video", image: stored.path, imageName: stored.originalName, imageSize: stored.size },
     });

@@ -33,7 +33,12 @@ function serverMessage(status: number, body: string, file: File, maxBytes: numbe
   }
   switch (status) {
     case 413:
-      return `“${file.name}” is too large: the limit is ${formatSize(maxBytes)}.`;
+      // Over the storage quota (the server says how much is used), or over the file size limit.
+      return /quota/.test(detail) ? `“${file.name}” was not kept: ${detail}.` : `“${file.name}” is too large: the limit is ${formatSize(maxBytes)}.`;
+    case 429:
+      return `${detail || "Too many uploads at once"}.`;
+    case 408:
+      return "The upload stalled and was stopped. Check your connection, then upload the file again.";
     case 415:
       return `This type of file is not allowed: ${detail || "the server refused it"}.`;
     case 401:

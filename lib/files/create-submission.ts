@@ -1,7 +1,7 @@
-import { deleteStoredFile, readMultipart, storeUpload } from "@/lib/private-files";
-import { prisma } from "../db/prisma";
+import { assertWithinQuota, deleteStoredFile, QuotaExceededError, readMultipart, storeUpload } from "@/lib/private-files";
 import { submissionItem, type FileItem } from "./list-files";
 import { privateFiles } from "./private-files";
+import { storedBytes, withUserLocked } from "./upload-limits";
 
 /** A request we refuse, with the status and message the API answers. */
 export class SubmissionError extends Error {
@@ -24,14 +24,17 @@ const MAX_DESCRIPTION = 200;
 
 /**
  * Stores a multipart upload (`file`, `description`) as a FileSubmission owned by
- * `ownerId`. The file streams to disk under the size limit; if the record cannot
- * be written, the stored file is removed again.
+ * `ownerId`. The file streams to disk under the size limit and what is left of the
+ * owner's quota (one of the owner's upload slots held meanwhile); the record is
+ * written only if the quota still holds with every upload that finished meanwhile
+ * counted. If the record cannot be written, the stored file is removed again.
  */
 export async function createSubmission(request: Request, ownerId: number): Promise<FileItem> {
   const form = await readMultipart(request, {
     fileField: "file",
     origins: privateFiles.config.origins(),
-    onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload),
+    onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload, { user: String(ownerId) }),
+    idleTimeoutMs: privateFiles.config.idleTimeoutMs,
   });
   const stored = form.file;
   if (stored === undefined) throw new SubmissionError("the form has no file", 400);
@@ -41,12 +44,18 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     throw new SubmissionError(`the description is longer than ${MAX_DESCRIPTION} characters`, 400);
   }
   try {
-    const record = await prisma.fileSubmission.create({
-      data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
+    // The sum and the insert in one transaction holding the owner's row: two uploads
+    // that each fit what was left when they started cannot both be kept past the quota.
+    const record = await withUserLocked(ownerId, async (tx) => {
+      assertWithinQuota(privateFiles.config.uploads, await storedBytes(ownerId, tx), stored.size);
+      return tx.fileSubmission.create({
+        data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
+      });
     });
     return submissionItem(record);
   } catch (error) {
     await deleteStoredFile(privateFiles, "FileSubmission", "file", stored.path);
+    if (error instanceof QuotaExceededError) throw error;
     throw new SubmissionNotSavedError(error);
   }
 }

@@ -13,6 +13,7 @@ import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";
 import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
+import { uploadLimitsFromEnv } from "./upload-limits";
 import { groupCommit } from "../db/group-commit";
 import { demoOrigins } from "../http/guard";
 import { prisma } from "../db/prisma";
@@ -94,6 +95,11 @@ export const privateFiles = definePrivateFiles({
   refusalPage,
   maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
+  // A download whose client stops reading, or an upload whose client stops sending,
+  // is given up after this long (default 60 s; tests set a short one).
+  idleTimeoutMs: Number(process.env.PRIVATE_FILES_IDLE_TIMEOUT_MS) || undefined,
+  // 1 GiB per user, 4 uploads at once (./upload-limits.ts), held in the database.
+  uploads: uploadLimitsFromEnv(),
   delivery: deliveryFromEnv(),
   // Links are signed with PRIVATE_FILES_LINK_SECRET (and PRIVATE_FILES_LINK_PREVIOUS_SECRETS
   // during a rotation) and recorded in FileLinkToken, shared by every app instance.

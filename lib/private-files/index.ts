@@ -53,8 +53,12 @@ export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, Presig
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors";
 
 export { storeUpload, deleteStoredFile, safeExtension, uploadName, MAX_NAME_LENGTH } from "./upload/store-upload";
-export type { StoredUpload, UploadStream } from "./upload/store-upload";
-export { UnsupportedFileTypeError } from "./upload/errors";
+export type { StoredUpload, UploadStream, StoreUploadOptions } from "./upload/store-upload";
+export { UnsupportedFileTypeError, UploadIdleTimeoutError, QuotaExceededError, TooManyUploadsError, UploadLimitsUnavailableError, formatBytes } from "./upload/errors";
+export { decodeFormFileName } from "./upload/form-file-name";
+export { DEFAULT_IDLE_TIMEOUT_MS, idleDownloadStream, idleUploadStream } from "./limits/idle-timeout";
+export { assertWithinQuota, acquireUploadSlot, remainingQuota } from "./limits/upload-limits";
+export type { UploadSlotStore, QuotaSource, UploadLimitsOptions, ResolvedUploadLimits, HeldSlot } from "./limits/upload-limits";
 export { KNOWN_FILE_TYPES, SNIFF_BYTES } from "./upload/file-types";
 export type { FileTypeRule } from "./upload/file-types";
 export { readMultipart, MultipartError } from "./upload/multipart";

@@ -1,4 +1,13 @@
-import { CrossSiteRequestError, MultipartError, UnsupportedFileTypeError, UploadTooLargeError } from "@/lib/private-files";
+import {
+  CrossSiteRequestError,
+  MultipartError,
+  QuotaExceededError,
+  TooManyUploadsError,
+  UnsupportedFileTypeError,
+  UploadIdleTimeoutError,
+  UploadLimitsUnavailableError,
+  UploadTooLargeError,
+} from "@/lib/private-files";
 import { refuseForeignRequest } from "@/lib/http/guard";
 import { currentUser } from "@/lib/auth/current-user";
 import { createSubmission, SubmissionError, SubmissionNotSavedError } from "@/lib/files/create-submission";
@@ -25,6 +34,16 @@ export async function POST(request: Request): Promise<Response> {
   try {
     return json(201, await createSubmission(request, user.id));
   } catch (error) {
+    if (error instanceof QuotaExceededError) {
+      return json(413, { error: error.message, quotaBytes: error.quotaBytes, usedBytes: error.usedBytes });
+    }
+    if (error instanceof TooManyUploadsError) {
+      return json(429, { error: error.message }, { "Retry-After": String(error.retryAfterSeconds) });
+    }
+    if (error instanceof UploadIdleTimeoutError) {
+      // The client stopped sending: the answer closes the connection it left open.
+      return json(408, { error: error.message }, { Connection: "close" });
+    }
     if (error instanceof UploadTooLargeError) {
       return json(413, { error: `the file is larger than ${error.maxBytes} bytes` });
     }
@@ -33,6 +52,10 @@ export async function POST(request: Request): Promise<Response> {
     }
     if (error instanceof MultipartError || error instanceof SubmissionError || error instanceof CrossSiteRequestError) {
       return json(error.status, { error: error.message });
+    }
+    if (error instanceof UploadLimitsUnavailableError) {
+      console.error("[demo] upload refused: the upload limits could not be checked", error.cause);
+      return json(503, { error: "the upload could not be started; try again shortly" }, { "Retry-After": "5" });
     }
     if (error instanceof SubmissionNotSavedError) {
       console.error("[demo] upload not saved: the database failed", error.cause);

@@ -11,6 +11,8 @@ import { formatFilePath } from "../route/parse-path";
 import type { LinkRecord } from "../links/store";
 import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types";
 import { allowedHosts, isAllowedHost } from "../http/allowed-host";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout";
+import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits";
 
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
@@ -41,6 +43,16 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * forever). Default 10 000; `Infinity` waits forever.
    */
   timeoutMs?: number;
+  /**
+   * Longest pause, in milliseconds, of a client on the other end of a transfer. A
+   * download whose client reads nothing for this long is cut off and its file closed
+   * (the route hands over up to 512 KiB at a time, so a client must take that much per
+   * period); an upload that sends nothing for this long is refused with 408 and its
+   * temp file removed. Default 60 000; `Infinity` waits forever.
+   */
+  idleTimeoutMs?: number;
+  /** Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`. Default: none. */
+  uploads?: UploadLimitsOptions;
   /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
   delivery?: Delivery;
   /** Signed and single-use links (fields opt in with their `links` option). */
@@ -72,6 +84,8 @@ export interface ResolvedConfig {
   readonly maxUploadBytes: number;
   readonly retryAfterSeconds: number;
   readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly uploads: ResolvedUploadLimits;
   readonly logger: Logger;
   readonly links: ResolvedLinks;
   /** The `origins` option, resolved on first use; `undefined` when unset. */
@@ -143,6 +157,8 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
     retryAfterSeconds: options.retryAfterSeconds ?? 5,
     timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
+    idleTimeoutMs: positive(options.idleTimeoutMs, "idleTimeoutMs") ?? DEFAULT_IDLE_TIMEOUT_MS,
+    uploads: resolveUploadLimits(options.uploads),
     logger: options.logger ?? consoleLogger,
     links,
     origins: resolveOrigins,

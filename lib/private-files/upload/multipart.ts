@@ -1,6 +1,9 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import busboy from "busboy";
+import { DEFAULT_IDLE_TIMEOUT_MS, idleTimer } from "../limits/idle-timeout";
+import { UploadIdleTimeoutError } from "./errors";
+import { decodeFormFileName } from "./form-file-name";
 import type { UploadStream } from "./store-upload";
 import { assertSameOrigin } from "../http/same-origin";
 
@@ -16,6 +19,13 @@ export interface MultipartOptions<T> {
    * site's page sent is refused with CrossSiteRequestError (403) before a byte is read.
    */
   readonly origins?: readonly string[];
+  /**
+   * Longest pause of the client, in milliseconds: a body that sends nothing for this
+   * long fails with `UploadIdleTimeoutError` (408) and the file part's store is ended,
+   * so its temp file goes. Pass the config's (`privateFiles.config.idleTimeoutMs`).
+   * Default 60 000; `Infinity` waits forever.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface MultipartResult<T> {
@@ -70,11 +80,20 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     let file: Promise<T> | undefined;
     let fileStream: Readable | undefined;
     let settled = false;
+    const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const idle = idleTimer(idleMs, () => fail(new UploadIdleTimeoutError(idleMs)));
+    let clientFailed = false;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      idle.stop();
       source.unpipe(parser);
-      source.destroy();
+      // A refusal (too large, over quota, too many uploads…) while the client is still
+      // sending: read on a little, discarding, so that the refusal reaches it. Closing a
+      // socket with unread bytes makes the kernel send a reset, which can destroy the
+      // answer before the client reads it. A client that hung up or stalled: stop now.
+      if (clientFailed || error instanceof UploadIdleTimeoutError) source.destroy();
+      else discardRest(source, idleMs);
       parser.destroy();
       // A client that goes away mid-upload: end the file part with the error, so the
       // store stops waiting for bytes that will never come and removes its temp file.
@@ -92,7 +111,9 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
         return;
       }
       fileStream = stream;
-      file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: info.filename ?? "" });
+      // Browsers escape three characters of the name (see decodeFormFileName).
+      const fileName = decodeFormFileName(info.filename ?? "");
+      file = options.onFile({ stream: Readable.toWeb(stream) as ReadableStream<Uint8Array>, name: fileName });
       // A failed store (too large, disk error) ends the whole read at once.
       file.catch((error: unknown) => {
         stream.destroy();
@@ -100,13 +121,20 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
       });
     });
     parser.on("error", (error) => fail(new MultipartError(`malformed multipart body: ${String(error)}`, 400)));
-    source.on("error", (error) => fail(error));
+    source.on("error", (error) => {
+      clientFailed = true;
+      fail(error);
+    });
+    source.on("data", () => idle.touch());
     parser.on("close", () => {
       if (settled) return;
+      // The body is all here; what remains (the store's rename) is not the client's to stall.
+      idle.stop();
       (file ?? Promise.resolve(undefined)).then(
         (stored) => {
           if (settled) return;
           settled = true;
+          idle.stop();
           resolve({ fields, file: stored });
         },
         fail,
@@ -114,4 +142,25 @@ export function readMultipart<T>(request: Request, options: MultipartOptions<T>)
     });
     source.pipe(parser);
   });
+}
+
+/** Bytes of a refused body read and thrown away, at most, before the connection is cut. */
+export const DISCARD_AFTER_REFUSAL_BYTES = 1024 * 1024;
+
+/** Reads and drops what is left of a refused body (up to DISCARD_AFTER_REFUSAL_BYTES, while it keeps coming), then destroys it. */
+function discardRest(source: Readable, idleMs: number): void {
+  let discarded = 0;
+  const stop = () => {
+    clearTimeout(timer);
+    source.destroy();
+  };
+  let timer = setTimeout(stop, Math.min(idleMs, 5000));
+  source.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    clearTimeout(timer);
+    if (discarded > DISCARD_AFTER_REFUSAL_BYTES) stop();
+    else timer = setTimeout(stop, Math.min(idleMs, 5000));
+  });
+  source.once("end", () => clearTimeout(timer));
+  source.resume();
 }

@@ -1,9 +1,11 @@
 import path from "node:path";
-import type { PrivateFiles } from "../config/define";
-import type { AnyPrivateModel, FieldOf } from "../config/model";
+import type { PrivateFiles, ResolvedConfig } from "../config/define";
+import type { AnyPrivateModel, CompiledField, FieldOf } from "../config/model";
 import { displayName } from "../http/headers";
 import { UploadTooLargeError } from "../storage/errors";
-import { UnsupportedFileTypeError } from "./errors";
+import { idleUploadStream } from "../limits/idle-timeout";
+import { acquireUploadSlot, hasUploadLimits, remainingQuota, type ResolvedUploadLimits } from "../limits/upload-limits";
+import { QuotaExceededError, UnsupportedFileTypeError } from "./errors";
 import { SNIFF_BYTES, type FileTypeRule } from "./file-types";
 import { peek } from "./peek";
 
@@ -41,38 +43,83 @@ export function safeExtension(name: string): string {
   return /^\.[a-z0-9]{1,16}$/.test(extension) ? extension : "";
 }
 
+/** Options of `storeUpload`. */
+export interface StoreUploadOptions {
+  /** A limit lower than the field's, in bytes. */
+  readonly maxBytes?: number;
+  /**
+   * The uploading user's id: required when the config sets `uploads` limits (a quota
+   * or a concurrent-upload limit), which are counted per user. `null`: a write by the
+   * application itself (a seed, an import), under no user's limits; never pass it for
+   * a client's upload.
+   */
+  readonly user?: string | null;
+}
+
 /**
  * Stores an upload for `model.field`: under the field's `uploadTo` folder, with a
  * generated unique name that keeps the extension, written to a temp file and renamed
  * into place. Past the size limit the write stops, the temp file is removed and an
  * `UploadTooLargeError` (status 413) is thrown. A type the field does not allow
  * (by extension, then by leading bytes) throws `UnsupportedFileTypeError` (415)
- * before anything is written.
+ * before anything is written. With the config's `uploads` limits: a user with all
+ * upload slots taken gets `TooManyUploadsError` (429) and one over the quota
+ * `QuotaExceededError` (413), before anything is written or at the byte that goes
+ * over. A client that sends nothing for `idleTimeoutMs` gets `UploadIdleTimeoutError`
+ * (408). In every refusal the temp file is removed.
  */
 export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
   files: PrivateFiles<M>,
   model: K,
   field: FieldOf<M[K]>,
   upload: File | UploadStream,
-  options: { maxBytes?: number } = {},
+  options: StoreUploadOptions = {},
 ): Promise<StoredUpload> {
   const found = files.field(model, field);
   if (!found) throw new TypeError(`no private file field ${model}.${field}`);
-  const maxBytes = options.maxBytes ?? found.field.maxUploadBytes ?? files.config.maxUploadBytes;
+  const { config } = files;
   const source = upload instanceof Blob ? { stream: upload.stream(), name: upload.name, size: upload.size } : upload;
-  if (source.size !== undefined && source.size > maxBytes) {
+  try {
+    return await store(config, found.field, source, options);
+  } catch (error) {
+    // Refused before the store took the stream: stop the client's body. (Once taken,
+    // the stream is locked, this cancel fails, and the store has ended it already.)
     await source.stream.cancel().catch(() => undefined);
-    throw new UploadTooLargeError(maxBytes);
+    throw error;
   }
-  const originalName = uploadName(source.name);
-  const extension = safeExtension(originalName);
-  const stream = found.field.allowedTypes ? await checkType(source.stream, extension, found.field.allowedTypes) : source.stream;
-  const saved = await files.config.storageOf(found.field).save(stream, {
-    folder: found.field.uploadTo(originalName),
-    extension,
-    maxBytes,
-  });
-  return { path: saved.path, originalName, size: saved.size };
+}
+
+const NO_LIMITS: ResolvedUploadLimits = { quota: undefined, concurrency: undefined };
+
+async function store(config: ResolvedConfig, field: CompiledField, source: UploadStream, options: StoreUploadOptions): Promise<StoredUpload> {
+  const fieldMax = options.maxBytes ?? field.maxUploadBytes ?? config.maxUploadBytes;
+  if (source.size !== undefined && source.size > fieldMax) throw new UploadTooLargeError(fieldMax);
+  if (hasUploadLimits(config.uploads) && options.user === undefined) {
+    throw new TypeError("storeUpload: the config sets per-user upload limits, so pass the uploading user (options.user)");
+  }
+  const limits = options.user === null || options.user === undefined ? NO_LIMITS : config.uploads;
+  const user = options.user ?? "";
+  const slot = await acquireUploadSlot(limits, user);
+  try {
+    const quota = await remainingQuota(limits, user);
+    const overQuota = () => new QuotaExceededError(limits.quota?.bytes ?? 0, quota.used);
+    if (source.size !== undefined && source.size > quota.remaining) throw overQuota();
+    const maxBytes = Math.min(fieldMax, quota.remaining);
+    const originalName = uploadName(source.name);
+    const extension = safeExtension(originalName);
+    const watched = idleUploadStream(source.stream, config.idleTimeoutMs);
+    const stream = field.allowedTypes ? await checkType(watched, extension, field.allowedTypes) : watched;
+    try {
+      const saved = await config.storageOf(field).save(stream, { folder: field.uploadTo(originalName), extension, maxBytes });
+      return { path: saved.path, originalName, size: saved.size };
+    } catch (error) {
+      // The quota, not the field's limit, was what the upload went over.
+      if (error instanceof UploadTooLargeError && maxBytes < fieldMax) throw overQuota();
+      throw error;
+    }
+  } finally {
+    await slot.release().catch(() => undefined);
+  }
 }
 
 /** The extension picks the type; the leading bytes must fit it. Returns the stream to store. */
