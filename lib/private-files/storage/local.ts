@@ -17,7 +17,9 @@ export interface LocalStorageOptions {
 
 /** Where the default storage lives: `PRIVATE_FILES_ROOT`, else `./data/files`. */
 export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PRIVATE_FILES_ROOT?.trim() || path.join("data", "files");
+  // A constant path is a file reference to a bundler: without the comment, a bundle that
+  // imports this (the proxy's did) traced every stored file under data/files.
+  return env.PRIVATE_FILES_ROOT?.trim() || path.join(/* turbopackIgnore: true */ "data", "files");
 }
 
 // Bundler tracing: `next build` follows fs calls to find the files a route needs
