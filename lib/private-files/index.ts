@@ -62,3 +62,6 @@ export type { MultipartOptions, MultipartResult } from "./upload/multipart";
 
 export { nextAuthSession } from "./auth/next-auth";
 export { restoreContentLength, LENGTH_HEADER } from "./next/restore-content-length";
+export { stampClientAddress, CLIENT_ADDRESS_HEADER } from "./next/stamp-client-address";
+export { clientAddress, trustProxyFromEnv } from "./http/client-address";
+export type { ClientAddressOptions, TrustProxy } from "./http/client-address";
