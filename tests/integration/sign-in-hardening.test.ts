@@ -170,6 +170,29 @@ describe("sign-in under attack", () => {
   });
 });
 
+describe("the limit's state", () => {
+  it("is shared by instances and counted atomically: of 30 concurrent wrong passwords for one account, exactly 10 are checked", async () => {
+    const target = await user("concurrent-target@example.com");
+    const [here, there] = await Promise.all([csrfAt(baseUrl()), csrfAt(proxied.base)]);
+    // 10 through the shared server (all from 127.0.0.1, under its limit of 50), 20
+    // through the other instance from addresses of their own: only the account's count
+    // can stop them, and it lives in the database.
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i < 10 ? attempt(baseUrl(), here, target, "wrong") : attempt(proxied.base, there, target, "wrong", { "X-Forwarded-For": freshAddress() }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 302)).toHaveLength(10);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(20);
+    expect((await throttleRows()).get(`account:${target}`)).toBeGreaterThanOrEqual(11);
+    // The right password is refused too now: the account waits out its window.
+    const right = await attempt(proxied.base, there, target, "right-password", { "X-Forwarded-For": freshAddress() });
+    expect(right.status).toBe(429);
+    expect(right.signedIn).toBe(false);
+  });
+});
+
 describe("passwords", () => {
   it("a user with a bcrypt hash from before signs in, and has a scrypt hash afterwards", async () => {
     const email = await user("legacy@example.com", "", await bcrypt.hash("old-password", 10));
