@@ -4,7 +4,8 @@
 // raises the number in the database, and every decode (the jwt callback, in
 // getServerSession and in the kit's getter) compares. The user's row is cached per
 // process for at most SESSION_CHECK_TTL_MS, so a sign-out elsewhere, or a staff change,
-// takes effect on every instance within that time.
+// takes effect on every instance within that time. While the database is down, a row
+// fetched less than 60 s ago stands in (so the promise holds), older ones do not.
 
 /** What a session is checked against: the user's row. */
 export interface SessionState {
@@ -33,6 +34,12 @@ export interface SessionCheckOptions {
   ttlMs: number;
   /** Users kept in the cache; the least recently fetched leave first. */
   maxEntries?: number;
+  /**
+   * When a lookup fails (the database is down), a row fetched less than this long ago
+   * is used instead; older, the error propagates (the file route answers 503). At most
+   * MAX_SESSION_CHECK_TTL_MS, so a sign-out still takes effect within 60 s.
+   */
+  maxStaleMs?: number;
   now?: () => number;
 }
 
@@ -43,18 +50,37 @@ export interface SessionCheck {
   forget(userId: number): void;
 }
 
-export function createSessionCheck({ load, ttlMs, maxEntries = 10_000, now = Date.now }: SessionCheckOptions): SessionCheck {
+export function createSessionCheck({ load, ttlMs, maxEntries = 10_000, maxStaleMs = MAX_SESSION_CHECK_TTL_MS, now = Date.now }: SessionCheckOptions): SessionCheck {
   const cache = new Map<number, Entry>();
+  // The last row each lookup actually returned, and when it was asked for.
+  const known = new Map<number, { at: number; state: SessionState | null }>();
+  const staleLimit = Math.min(maxStaleMs, MAX_SESSION_CHECK_TTL_MS);
 
   function fetch(userId: number): Entry {
-    const entry: Entry = { at: now(), state: load(userId) };
+    const at = now();
+    const entry: Entry = {
+      at,
+      state: load(userId).then(
+        (state) => {
+          known.delete(userId);
+          known.set(userId, { at, state });
+          if (known.size > maxEntries) known.delete(known.keys().next().value!);
+          return state;
+        },
+        (error: unknown) => {
+          // Not cached, whichever way it goes: the next request asks again.
+          if (cache.get(userId) === entry) cache.delete(userId);
+          const last = known.get(userId);
+          if (last && now() - last.at < staleLimit) return last.state;
+          throw error;
+        },
+      ),
+    };
     cache.delete(userId);
     cache.set(userId, entry);
     if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
-    // A failed lookup is not cached: the next request asks again.
-    entry.state.catch(() => {
-      if (cache.get(userId) === entry) cache.delete(userId);
-    });
+    // (a rejection is handled by whoever awaits the entry)
+    entry.state.catch(() => undefined);
     return entry;
   }
 
@@ -74,6 +100,7 @@ export function createSessionCheck({ load, ttlMs, maxEntries = 10_000, now = Dat
     },
     forget(userId) {
       cache.delete(userId);
+      known.delete(userId);
     },
   };
 }

@@ -79,6 +79,25 @@ describe("session check", () => {
     expect(await check.check(1, 0)).not.toBeNull();
   });
 
+  it("when the database fails, uses a row fetched less than 60 s ago, never an older one", async () => {
+    const { check, advance, fail, loads } = setup(1000);
+    expect(await check.check(1, 0)).not.toBeNull();
+    advance(30_000);
+    fail(true);
+    expect(await check.check(1, 0)).toEqual({ sessionVersion: 0, isStaff: false });
+    // not cached: every request asks the database again while it is down
+    await check.check(1, 0);
+    expect(loads()).toBe(3);
+    advance(30_000);
+    await expect(check.check(1, 0)).rejects.toThrow("database down");
+    // a sign-out here drops the fallback too
+    fail(false);
+    await check.check(1, 0);
+    check.forget(1);
+    fail(true);
+    await expect(check.check(1, 0)).rejects.toThrow("database down");
+  });
+
   it("keeps at most maxEntries users", async () => {
     let loads = 0;
     const check = createSessionCheck({ ttlMs: 60_000, maxEntries: 2, load: async () => (loads++, { sessionVersion: 0, isStaff: false }) });
