@@ -32,7 +32,7 @@ export function SignInForm({ callbackUrl, error }: SignInFormProps) {
     <form onSubmit={handleSubmit} className="signin-form">
       {error && (
         <p role="alert" className="error">
-          Wrong email or password.
+          {error === "TooManyAttempts" ? "Too many failed sign-ins. Wait a few minutes and try again." : "Wrong email or password."}
         </p>
       )}
       <div className="field">

@@ -8,6 +8,7 @@ declare module "next-auth" {
   }
   interface User {
     isStaff: boolean;
+    sessionVersion: number;
   }
 }
 
@@ -15,5 +16,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
     isStaff?: boolean;
+    /** The user's sessionVersion at sign-in (lib/auth/session-check.ts). */
+    sv?: number;
   }
 }

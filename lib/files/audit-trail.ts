@@ -1,4 +1,4 @@
-import { downloadDenied, downloadFinished, type DenialEvent, type DownloadFinishedEvent } from "@/lib/private-files";
+import { clientAddress, downloadDenied, downloadFinished, trustProxyFromEnv, type DenialEvent, type DownloadFinishedEvent } from "@/lib/private-files";
 import { Prisma } from "../db/generated/client";
 import { groupCommit } from "../db/group-commit";
 import { prisma } from "../db/prisma";
@@ -75,10 +75,9 @@ function what(event: DenialEvent<unknown> | DownloadFinishedEvent<unknown>) {
   return { ...who(event), model: event.model, field: event.field, recordId: event.recordId, method: event.request.method };
 }
 
-/** Where the request came from, when known. */
-function clientOf(_request: Request): string | null {
-  return null;
-}
+/** Where the request came from: the socket's address, or a trusted proxy's X-Forwarded-For (PRIVATE_FILES_TRUST_PROXY). */
+const trustProxy = trustProxyFromEnv(process.env.PRIVATE_FILES_TRUST_PROXY);
+const clientOf = (request: Request) => clientAddress(request, { trustProxy });
 
 /**
  * How long refusals alike share one row: a flood of the same refusal (same reason, status,

@@ -74,3 +74,6 @@ export type { AppOriginsOptions } from "./http/same-origin";
 export { allowedHosts, isAllowedHost, misdirectedRequest } from "./http/allowed-host";
 export { withBodyLimit } from "./next/with-body-limit";
 export type { NextRouteHandler } from "./next/with-body-limit";
+export { stampClientAddress, CLIENT_ADDRESS_HEADER } from "./next/stamp-client-address";
+export { clientAddress, trustProxyFromEnv } from "./http/client-address";
+export type { ClientAddressOptions, TrustProxy } from "./http/client-address";

@@ -21,7 +21,8 @@ describe("the demo seed", () => {
       ["staff@example.com", true],
     ]);
     for (const user of seeded) {
-      expect(user.passwordHash).toMatch(/^\$2[aby]\$10\$/); // bcrypt, cost 10
+      // scrypt (lib/auth/password.ts): N, r, p, salt and hash, base64
+      expect(user.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
       expect(user.passwordHash).not.toContain("demo-password");
     }
   });

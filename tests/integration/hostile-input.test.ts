@@ -595,9 +595,20 @@ describe("sessions", () => {
     const ghost = (uid: string, isStaff = false) =>
       encode({ token: { uid, email: "ghost@example.com", name: "Ghost", isStaff }, secret: SECRET });
 
-    const tokens = [
+    // A token for a user who does not exist is no session at all (lib/auth/session-check.ts
+    // finds no user row): 401, whatever staff flag it claims.
+    const nobody = [
       { input: "a user id that does not exist", uid: () => "999999", isStaff: false },
       { input: "a user id that does not exist, claiming staff", uid: () => "999999", isStaff: true },
+    ];
+    it.each(named(nobody, () => "401 on alice's owner-only file, no bytes"))("%s", async (_name, { uid, isStaff }) => {
+      const token = await ghost(uid(), isStaff);
+      const response = await rawRequest({ target: f.url, cookie: `${SESSION_COOKIE}=${token}` });
+      expect(response.status).toBe(401);
+      expectNoFileBytes(response);
+    });
+
+    const tokens = [
       { input: "alice's id with a leading zero", uid: () => `0${aliceUserId}`, isStaff: false },
       { input: "alice's id with a trailing space", uid: () => `${aliceUserId} `, isStaff: false },
     ];
@@ -608,11 +619,10 @@ describe("sessions", () => {
       expectNoFileBytes(response);
     });
 
-    it("a user id that does not exist lists none of alice's submissions on GET /api/files", async () => {
+    it("a user id that does not exist gets 401 on GET /api/files, none of alice's submissions", async () => {
       const response = await rawRequest({ target: "/api/files", cookie: `${SESSION_COOKIE}=${await ghost("999999")}` });
-      expect(response.status).toBe(200);
-      const { files } = JSON.parse(response.body.toString()) as { files: { model: string }[] };
-      expect(files.filter((file) => file.model === "FileSubmission")).toEqual([]);
+      expect(response.status).toBe(401);
+      expect(response.body.toString()).not.toContain(NAME);
     });
   });
 

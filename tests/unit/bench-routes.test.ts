@@ -9,7 +9,10 @@ import { BENCH_DIR, BENCH_FLAG, emptyRoute, lookupRoute, naiveRoute } from "@/li
 const findUnique = vi.hoisted(() =>
   vi.fn((_query: { where: { id: number } }): Promise<{ id: number } | null> => Promise.reject(new Error("the database was queried"))),
 );
-vi.mock("@/lib/db/prisma", () => ({ prisma: { countedDownload: { findUnique } } }));
+// The session check (lib/auth/session-check.ts) reads the user's row: user 1 exists, version 0.
+vi.mock("@/lib/db/prisma", () => ({
+  prisma: { countedDownload: { findUnique }, user: { findUnique: async () => ({ sessionVersion: 0, isStaff: false }) } },
+}));
 
 // The benchmark's baseline routes (app/bench/…) must never serve anything unless the
 // bench started the server: PRIVATE_FILES_BENCH=1 and an absolute PRIVATE_FILES_BENCH_DIR.

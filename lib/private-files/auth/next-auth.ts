@@ -15,8 +15,12 @@ import type { SessionGetter } from "../config/types";
  * handler (options, CSRF and callback-URL cookies) and re-encrypting the token to extend
  * its expiry (a cookie `getServerSession` cannot set from a route handler anyway).
  * Measured on next-auth 4.24: decode 350 µs, encode 445 µs per request; decoding with
- * the encryption key derived once: 53 µs. Database sessions (an `adapter`), or a custom
- * `jwt.decode`, keep the library's own path for everything it does.
+ * the encryption key derived once: 53 µs. Database sessions (an `adapter`) keep the
+ * library's own path for everything it does; a custom `jwt.decode` is used for decoding.
+ *
+ * A jwt callback may end a session by returning null (a revocation check): the request
+ * is then anonymous. An error thrown by a callback is not swallowed: the route answers
+ * 503, as it does when the record lookup fails.
  */
 export function nextAuthSession(authOptions: AuthOptions): SessionGetter {
   if (authOptions.adapter || authOptions.session?.strategy === "database") return () => getServerSession(authOptions);
@@ -33,26 +37,32 @@ export function nextAuthSession(authOptions: AuthOptions): SessionGetter {
     if (!secret) throw new Error("next-auth has no secret (NEXTAUTH_SECRET)");
     const value = sessionCookieValue(request.headers.get("cookie"), cookieName);
     if (!value) return null;
+    let decoded: JWT | null;
     try {
-      const decoded = customDecode ? await customDecode({ token: value, secret }) : await decodeSessionToken(value, secret);
-      if (!decoded) return null;
-      const token = callbacks.jwt ? await callbacks.jwt({ token: decoded, session: undefined } as Parameters<NonNullable<typeof callbacks.jwt>>[0]) : decoded;
-      // What next-auth hands the session callback (an app may augment Session["user"];
-      // its callback adds those fields, as the demo's adds id and isStaff).
-      const fresh = {
-        user: { name: decoded.name, email: decoded.email, image: decoded.picture },
-        expires: new Date(Date.now() + maxAge * 1000).toISOString(),
-      } as Session;
-      const session = callbacks.session
-        ? await callbacks.session({ session: fresh, token } as Parameters<NonNullable<typeof callbacks.session>>[0])
-        : fresh;
-      if (!session || typeof session !== "object" || Object.keys(session).length === 0) return null;
-      // As getServerSession answers a server component or route handler: no `expires`.
-      const { expires: _expires, ...withoutExpiry } = session as Session;
-      return withoutExpiry as Session;
+      decoded = customDecode ? await customDecode({ token: value, secret }) : await decodeSessionToken(value, secret);
     } catch {
       return null;
     }
+    if (!decoded) return null;
+    // The callbacks' own failures (a database lookup in the jwt callback, say) are not
+    // "anonymous": they propagate, and the route answers 503 instead of a wrong 401.
+    const token = callbacks.jwt ? await callbacks.jwt({ token: decoded, session: undefined } as Parameters<NonNullable<typeof callbacks.jwt>>[0]) : decoded;
+    // A jwt callback that returns null (or an empty token) ends the session: a revoked
+    // or signed-out one. next-auth 4 itself would hand that null to the session callback.
+    if (!token || typeof token !== "object" || Object.keys(token).length === 0) return null;
+    // What next-auth hands the session callback (an app may augment Session["user"];
+    // its callback adds those fields, as the demo's adds id and isStaff).
+    const fresh = {
+      user: { name: decoded.name, email: decoded.email, image: decoded.picture },
+      expires: new Date(Date.now() + maxAge * 1000).toISOString(),
+    } as Session;
+    const session = callbacks.session
+      ? await callbacks.session({ session: fresh, token } as Parameters<NonNullable<typeof callbacks.session>>[0])
+      : fresh;
+    if (!session || typeof session !== "object" || Object.keys(session).length === 0) return null;
+    // As getServerSession answers a server component or route handler: no `expires`.
+    const { expires: _expires, ...withoutExpiry } = session as Session;
+    return withoutExpiry as Session;
   };
 }
 

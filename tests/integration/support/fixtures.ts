@@ -238,3 +238,33 @@ export async function auditOf(model: string, recordId: number): Promise<AuditRow
     rangeStart: row.rangeStart === null ? null : Number(row.rangeStart),
   }));
 }
+
+/** A user written straight into the database (a fixture of its own, so no test locks out the seeded ones). */
+export async function insertUser(values: { email: string; passwordHash: string; name?: string; isStaff?: boolean }): Promise<number> {
+  return insert(`INSERT INTO "User" ("email", "name", "passwordHash", "isStaff", "createdAt") VALUES (?, ?, ?, ?, ?)`, [
+    values.email,
+    values.name ?? values.email,
+    values.passwordHash,
+    databaseKind() === "postgres" ? (values.isStaff ?? false) : Number(values.isStaff ?? false),
+    db().time(new Date()),
+  ]);
+}
+
+export async function deleteUser(email: string): Promise<void> {
+  await query(`DELETE FROM "User" WHERE "email" = ?`, [email]);
+}
+
+export async function passwordHashOf(email: string): Promise<string> {
+  const [row] = await query<{ passwordHash: string }>(`SELECT "passwordHash" FROM "User" WHERE "email" = ?`, [email]);
+  return row!.passwordHash;
+}
+
+export async function setStaff(email: string, isStaff: boolean): Promise<void> {
+  await query(`UPDATE "User" SET "isStaff" = ? WHERE "email" = ?`, [databaseKind() === "postgres" ? isStaff : Number(isStaff), email]);
+}
+
+/** The sign-in limiter's rows (lib/auth/sign-in-limiter.ts), by key. */
+export async function throttleRows(): Promise<Map<string, number>> {
+  const rows = await query<{ key: string; failures: number | string }>(`SELECT "key", "failures" FROM "SignInThrottle"`);
+  return new Map(rows.map((row) => [row.key, Number(row.failures)]));
+}

@@ -127,6 +127,8 @@ export function serverEnv(port: number, databaseUrl: string, storageRoot: string
     NEXTAUTH_SECRET: "integration-test-secret",
     PRIVATE_FILES_LINK_SECRET: LINK_SECRET,
     NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    // Sign-out and staff changes show within this (lib/auth/session-check.ts; default 30 s).
+    SESSION_CHECK_TTL_MS: "1000",
     // A test that locks the database sees the server give up after this long.
     SQLITE_BUSY_TIMEOUT_MS: "1500",
     // On PostgreSQL the driver is asynchronous, so the kit's timeout can cut a hung
