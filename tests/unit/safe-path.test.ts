@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UnsafeStoredPathError } from "@/lib/private-files";
+import { UnsafeStoredPathError } from "@/lib/private-files/storage/errors";
 import { isInside, relativeFolder, relativeSegments } from "@/lib/private-files/storage/safe-path";
 
 /** The reason relativeSegments gives for refusing `stored` (fails the test when it accepts it). */

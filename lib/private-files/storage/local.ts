@@ -22,13 +22,26 @@ export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string
 
 /** Files in a directory on this machine. */
 export function localStorage(options: LocalStorageOptions): FileStorage {
-  return new LocalStorage(path.resolve(options.root));
+  return createLocalStorage(options, PROC_FDS);
+}
+
+/**
+ * Internal, not exported from the kit: `procFds: false` makes the storage work as it does
+ * where there is no /proc (judge the path with realpath, then open it with O_NOFOLLOW),
+ * so that the unit tests on Linux cover that way too.
+ */
+export function createLocalStorage(options: LocalStorageOptions, procFds: boolean): FileStorage {
+  return new LocalStorage(path.resolve(options.root), procFds);
 }
 
 class LocalStorage implements FileStorage {
   #realRoot: Promise<string> | undefined;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    /** Ask /proc/self/fd where an opened file really is (Linux), instead of realpath before the open. */
+    private readonly procFds: boolean,
+  ) {}
 
   /** The root with symlinks resolved, created on first use. */
   private realRoot(): Promise<string> {
@@ -46,7 +59,7 @@ class LocalStorage implements FileStorage {
     const segments = relativeSegments(stored);
     const root = await this.realRoot();
     let target = path.join(root, ...segments);
-    if (!PROC_FDS) {
+    if (!this.procFds) {
       // Without /proc (not Linux), judge where the path leads before opening it.
       const real = await realPathOrNull(target);
       if (real === null) return null;
@@ -60,7 +73,7 @@ class LocalStorage implements FileStorage {
       // writer forever, holding a libuv thread; it is refused below as not a regular file.
       // Reads of regular files ignore the flag. O_NOFOLLOW where the path was judged
       // before the open: a symlink swapped in meanwhile is refused, not followed.
-      const noFollow = PROC_FDS ? 0 : constants.O_NOFOLLOW;
+      const noFollow = this.procFds ? 0 : constants.O_NOFOLLOW;
       handle = await fs.open(target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (isMissing(error)) return null;
@@ -70,7 +83,7 @@ class LocalStorage implements FileStorage {
       // A symlink inside the root may point anywhere: judge where the opened file really
       // is. Asking the descriptor (Linux) costs no extra trip to the thread pool and
       // leaves no gap between the check and the open for a symlink to be swapped in.
-      const real = PROC_FDS ? openedPath(handle) : target;
+      const real = this.procFds ? openedPath(handle) : target;
       if (!isInside(root, real)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
       const stat = await handle.stat();
       if (!stat.isFile()) {
