@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createPrivateFileRoute, definePrivateFiles, intId, localStorage, privateModel, anyone } from "@/lib/private-files";
 import { UnsafeStoredPathError } from "@/lib/private-files/storage/errors";
-import { createLocalStorage } from "@/lib/private-files/storage/local";
+import { createLocalStorage, defaultStorageRoot } from "@/lib/private-files/storage/local";
 import type { FileStorage } from "@/lib/private-files/storage/types";
 import { readAll } from "../support/streams";
 
@@ -208,5 +208,54 @@ describe("the file route over local storage", () => {
     const ok = await get("/files/docs/file/1/f.txt");
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("x");
+  });
+});
+
+describe("local storage: the root, uploads and deletes", () => {
+  it("the default root is PRIVATE_FILES_ROOT, trimmed, else data/files", () => {
+    expect(defaultStorageRoot({ PRIVATE_FILES_ROOT: " /srv/files " })).toBe("/srv/files");
+    expect(defaultStorageRoot({ PRIVATE_FILES_ROOT: "  " })).toBe(path.join("data", "files"));
+    expect(defaultStorageRoot({})).toBe(path.join("data", "files"));
+  });
+
+  it("tries to create the root again after a failure, instead of remembering it", async () => {
+    const later = path.join(tmp, "later");
+    await fs.writeFile(later, "a file where the root should be");
+    const storage = createLocalStorage({ root: later }, true);
+    await expect(storage.open("x.txt")).rejects.toMatchObject({ code: expect.stringMatching(/^(EEXIST|ENOTDIR)$/) });
+    await fs.rm(later);
+    expect(await storage.open("x.txt")).toBeNull();
+    expect((await fs.stat(later)).isDirectory()).toBe(true);
+  });
+
+  it("reports the real path of a file in a folder whose name contains \" (deleted)\"", async () => {
+    const file = await put("a (deleted)b/f.txt", "x");
+    const opened = (await createLocalStorage({ root }, true).open("a (deleted)b/f.txt"))!;
+    await opened.close();
+    expect(opened.localPath).toBe(file);
+  });
+
+  it("names an upload folder outside the root as such", async () => {
+    await fs.mkdir(path.join(tmp, "outside"));
+    await fs.symlink(path.join(tmp, "outside"), path.join(root, "sneaky"));
+    const saving = localStorage({ root }).save(new Blob(["x"]).stream(), { folder: "sneaky", extension: "", maxBytes: 10 });
+    await expect(saving).rejects.toThrow("upload folder resolves outside the storage root");
+  });
+
+  it("an upload whose temp file cannot be created fails with that error, and leaves nothing", async () => {
+    failUnderRoot("open", "EACCES");
+    const saving = localStorage({ root }).save(new Blob(["x"]).stream(), { folder: "up", extension: ".txt", maxBytes: 10 });
+    await expect(saving).rejects.toMatchObject({ code: "EACCES" });
+    expect(await fs.readdir(path.join(root, "up"))).toEqual([]);
+  });
+
+  it("delete throws a file system failure instead of calling the file gone, and names an escape", async () => {
+    await put("d/f.txt", "keep");
+    failUnderRoot("realpath", "EIO");
+    await expect(localStorage({ root }).delete("d/f.txt")).rejects.toMatchObject({ code: "EIO" });
+    vi.restoreAllMocks();
+    expect(await fs.readFile(path.join(root, "d/f.txt"), "utf8")).toBe("keep");
+    await fs.symlink(tmp, path.join(root, "up"));
+    await expect(localStorage({ root }).delete("up/x.txt")).rejects.toThrow("resolves outside the storage root");
   });
 });
