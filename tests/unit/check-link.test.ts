@@ -142,11 +142,16 @@ describe("checkLink: with a store", () => {
 });
 
 describe("checkLink: resuming a used single-use link", () => {
+  // Made in each test, not here: code run while tests are collected counts, for
+  // Stryker, as "static" and makes every mutant it reaches rerun every test file.
   const usedAt = new Date(NOW.getTime() - 10_000);
-  const single = token({ singleUse: true });
-  const store = storeOf(spent(single.id, get(CLIENT), usedAt));
+  const spentLink = () => {
+    const single = token({ singleUse: true });
+    return { single, store: storeOf(spent(single.id, get(CLIENT), usedAt)) };
+  };
 
   it("grants the client that spent it a Range request within the window, resumed and not consumed again", async () => {
+    const { single, store } = spentLink();
     expect(await checkLink(single.token, file, BOTH, links(store), get({ ...CLIENT, range: "bytes=100-" }), NOW)).toEqual({
       granted: true,
       use: { id: single.id, singleUse: true, expiresAt: new Date(EXPIRES * 1000), resumed: true },
@@ -155,15 +160,18 @@ describe("checkLink: resuming a used single-use link", () => {
   });
 
   it("refuses that client without a Range header", async () => {
+    const { single, store } = spentLink();
     expect(await checkLink(single.token, file, BOTH, links(store), get(CLIENT), NOW)).toEqual(LINK_USED);
   });
 
   it("refuses another client, even with a Range header", async () => {
+    const { single, store } = spentLink();
     const other = get({ "user-agent": "Mozilla/5.0", range: "bytes=100-" });
     expect(await checkLink(single.token, file, BOTH, links(store), other, NOW)).toEqual(LINK_USED);
   });
 
   it("ends with the window: granted at exactly resumeWindowSeconds after use, refused a millisecond later", async () => {
+    const { single, store } = spentLink();
     const resume = get({ ...CLIENT, range: "bytes=100-" });
     const window = 30;
     const end = new Date(usedAt.getTime() + window * 1000);

@@ -5,7 +5,7 @@ import { newLinkId, parseToken, signToken, verifySignature, type LinkClaims } fr
 const SECRET = "s".repeat(32);
 const OLD = "o".repeat(32);
 const file = { model: "Doc", field: "file", recordId: "7", storedPath: "docs/a.pdf" };
-const claims: LinkClaims = { ...file, expires: 2_000_000_000, id: newLinkId(), singleUse: false };
+const claims: LinkClaims = { ...file, expires: 2_000_000_000, id: "Zm9yLXRoZS10b2tlbi10ZX", singleUse: false };
 
 const verify = (token: string, context = file, secrets = [SECRET]) => {
   const parsed = parseToken(token);

@@ -36,7 +36,6 @@ export function isNotModified(headers: Headers, validators: Validators): boolean
   // Stryker disable next-line ConditionalExpression: equivalent; a shortcut, parseHttpDate(null) is undefined, which is false below
   if (ifModifiedSince === null) return false;
   const since = parseHttpDate(ifModifiedSince);
-  // Stryker disable next-line ConditionalExpression: equivalent; a comparison with undefined is false anyway
   return since !== undefined && seconds(validators.lastModified) <= since;
 }
 
