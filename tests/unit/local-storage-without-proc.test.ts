@@ -213,9 +213,9 @@ describe("the file route over local storage", () => {
 
 describe("local storage: the root, uploads and deletes", () => {
   it("the default root is PRIVATE_FILES_ROOT, trimmed, else data/files", () => {
-    expect(defaultStorageRoot({ PRIVATE_FILES_ROOT: " /srv/files " })).toBe("/srv/files");
-    expect(defaultStorageRoot({ PRIVATE_FILES_ROOT: "  " })).toBe(path.join("data", "files"));
-    expect(defaultStorageRoot({})).toBe(path.join("data", "files"));
+    expect(defaultStorageRoot({ NODE_ENV: "test", PRIVATE_FILES_ROOT: " /srv/files " })).toBe("/srv/files");
+    expect(defaultStorageRoot({ NODE_ENV: "test", PRIVATE_FILES_ROOT: "  " })).toBe(path.join("data", "files"));
+    expect(defaultStorageRoot({ NODE_ENV: "test" })).toBe(path.join("data", "files"));
   });
 
   it("tries to create the root again after a failure, instead of remembering it", async () => {
