@@ -73,6 +73,11 @@ describe("isNotModified: precedence", () => {
 });
 
 describe("ifRangeAllows", () => {
+  it("allows the range when If-Range is empty or blank (no validator to disagree with)", () => {
+    expect(ifRangeAllows(h({ "If-Range": "" }), file)).toBe(true);
+    expect(ifRangeAllows(h({ "If-Range": "   " }), file)).toBe(true);
+  });
+
   it("allows the range without If-Range", () => {
     expect(ifRangeAllows(h({}), file)).toBe(true);
   });

@@ -5,7 +5,7 @@ import { newLinkId, parseToken, signToken, verifySignature, type LinkClaims } fr
 const SECRET = "s".repeat(32);
 const OLD = "o".repeat(32);
 const file = { model: "Doc", field: "file", recordId: "7", storedPath: "docs/a.pdf" };
-const claims: LinkClaims = { ...file, expires: 2_000_000_000, id: newLinkId(), singleUse: false };
+const claims: LinkClaims = { ...file, expires: 2_000_000_000, id: "Zm9yLXRoZS10b2tlbi10ZX", singleUse: false };
 
 const verify = (token: string, context = file, secrets = [SECRET]) => {
   const parsed = parseToken(token);
@@ -71,6 +71,35 @@ describe("link tokens", () => {
     ]) {
       expect(parseToken(bad), bad).toBeNull();
     }
+  });
+});
+
+describe("link tokens: the v1 format", () => {
+  // Tokens already handed out must keep verifying after an upgrade, and a token must
+  // never verify as another format: the exact bytes signed are part of the contract.
+  // The expected values follow the format in links/token.ts: HMAC-SHA256 over
+  // "private-files-link-v1", model, field, record id, stored path, expiry, id and
+  // kind ("m" or "s"), each as "<byte length>:<value>", concatenated.
+  const fixed: LinkClaims = { ...file, expires: 2_000_000_000, id: "AAAAAAAAAAAAAAAAAAAAAA", singleUse: false };
+
+  it("signs exactly the documented message (known answers)", () => {
+    expect(signToken(fixed, SECRET)).toBe("AAAAAAAAAAAAAAAAAAAAAA.2000000000.m.1_kgPC_BlqhFHZcB09DWO8bLqGoVRHDWzzMmr-0wKqI");
+    expect(signToken({ ...fixed, singleUse: true }, SECRET)).toBe("AAAAAAAAAAAAAAAAAAAAAA.2000000000.s.O1OMeRc_DLLhegcVsGXfEbaiCJTrjrv5iJWSTf80Z1M");
+    expect(verify("AAAAAAAAAAAAAAAAAAAAAA.2000000000.m.1_kgPC_BlqhFHZcB09DWO8bLqGoVRHDWzzMmr-0wKqI")).toBe(true);
+  });
+
+  it("parses the longest expiry it allows (12 digits) and the shortest (1)", () => {
+    const sig = "1_kgPC_BlqhFHZcB09DWO8bLqGoVRHDWzzMmr-0wKqI";
+    expect(parseToken(`${fixed.id}.999999999999.m.${sig}`)?.expires).toBe(999_999_999_999);
+    expect(parseToken(`${fixed.id}.1.s.${sig}`)).toEqual({ id: fixed.id, expires: 1, singleUse: true, signature: sig });
+    expect(parseToken(`${fixed.id}.1000000000000.m.${sig}`)).toBeNull();
+  });
+
+  it("new link ids are 22 URL-safe characters (16 random bytes), never repeated", () => {
+    const ids = Array.from({ length: 50 }, () => newLinkId());
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Buffer.from(ids[0]!, "base64url")).toHaveLength(16);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 

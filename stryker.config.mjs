@@ -1,0 +1,40 @@
+// @ts-check
+// npm run mutate: mutation testing of the kit's security core, against the unit tests
+// (vitest.stryker.config.mts). Scores and the equivalent mutants are in docs/security.md.
+
+/** The files whose every mutant the unit tests must notice. */
+export const SECURITY_CORE = [
+  "lib/private-files/route/parse-path.ts",
+  "lib/private-files/storage/safe-path.ts",
+  "lib/private-files/storage/local.ts",
+  "lib/private-files/links/token.ts",
+  "lib/private-files/links/check-link.ts",
+  "lib/private-files/route/authorize.ts",
+  "lib/private-files/route/handle-download.ts",
+  "lib/private-files/http/range.ts",
+  "lib/private-files/http/conditional.ts",
+];
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+const config = {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  // related: false, because vitest finds no test "related" to a mutated file that the
+  // tests import through the "@/" alias: static mutants then ran no test and survived.
+  vitest: { configFile: "vitest.stryker.config.mts", related: false },
+  mutate: SECURITY_CORE,
+  coverageAnalysis: "perTest",
+  incremental: false,
+  // Two cores on CI, shared: more test runners only queue behind each other.
+  concurrency: 2,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: "reports/mutation/index.html" },
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  tempDirName: ".stryker-tmp",
+  // Only what the unit tests need goes into the sandbox.
+  ignorePatterns: ["/.next", "/data", "/reports", "/bench/results", "/tests/.tmp", "/public/bench-public"],
+  thresholds: { high: 90, low: 90, break: null },
+  cleanTempDir: "always",
+};
+
+export default config;
