@@ -9,6 +9,7 @@ export const SECURITY_CORE = [
   "lib/private-files/storage/local.ts",
   "lib/private-files/links/token.ts",
   "lib/private-files/links/check-link.ts",
+  "lib/private-files/links/resume-cookie.ts",
   "lib/private-files/route/authorize.ts",
   "lib/private-files/route/handle-download.ts",
   "lib/private-files/http/range.ts",

@@ -180,6 +180,14 @@ describe("checkLink: resuming a used single-use link", () => {
     for (const headers of others) expect(await checkLink(single.token, file, BOTH, links(store), get(headers), NOW)).toEqual(LINK_USED);
   });
 
+  it("reads the cookie among others, spaces around its value trimmed; a usedBy of another shape is no match, never an error", async () => {
+    const { single, store } = spentLink();
+    const padded = { cookie: `a=b;pf-resume-${single.id}= ${PROOF} ; c`, range: "bytes=100-" };
+    expect(await checkLink(single.token, file, BOTH, links(store), get(padded), NOW)).toMatchObject({ granted: true, use: { resumed: true } });
+    const legacy = storeOf({ ...spent(single.id, usedAt), usedBy: "x" });
+    expect(await checkLink(single.token, file, BOTH, links(legacy), get({ ...client(single.id), range: "bytes=100-" }), NOW)).toEqual(LINK_USED);
+  });
+
   it("refuses the cookie when the record holds no digest", async () => {
     const single = token({ singleUse: true });
     const store = storeOf({ ...spent(single.id, usedAt), usedBy: null });
