@@ -18,6 +18,7 @@ const CI_TESTS = [
   "tests/unit/link-token.test.ts",
   "tests/unit/properties/link-token.test.ts",
   "tests/unit/check-link.test.ts",
+  "tests/unit/resume-cookie.test.ts",
 ];
 
 const CORE_TESTS = [

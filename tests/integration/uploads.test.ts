@@ -169,10 +169,36 @@ describe("a client that hangs up mid-upload", () => {
 describe("the database fails after the file was stored", () => {
   it("answers 503 with Retry-After and removes the stored file", async () => {
     const before = { files: await onDisk(), rows: await count("FileSubmission") };
+    // The database goes away only once the upload is under way: its slot taken and its
+    // bytes streaming into a temp file (before, the first database step failed).
+    const boundary = "----upload-test-boundary-late";
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="saved-too-late.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
+    // Larger than the type check's peek (SNIFF_BYTES), so the file is being written before the end.
+    const pdfBytes = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomData(256 * 1024)]);
+    let finish!: () => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(Buffer.concat([head, pdfBytes]));
+        finish = () => {
+          controller.enqueue(Buffer.from(`\r\n--${boundary}--\r\n`));
+          controller.close();
+        };
+      },
+    });
+    const answer = fetch(`${baseUrl()}/api/files`, {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { Cookie: alice.header, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    } as RequestInit);
+    expect(await until(async () => (await onDisk()).some((name) => name.startsWith(".upload-")))).toBe(true);
     const lock = await lockDatabase();
     let response: Response;
     try {
-      response = await upload(PDF, "saved-too-late.pdf");
+      finish();
+      response = await answer;
     } finally {
       await lock.release();
     }

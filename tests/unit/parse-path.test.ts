@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_SEGMENT_LENGTH, parseFilePath } from "@/lib/private-files/route/parse-path";
+import { formatFilePath, MAX_SEGMENT_LENGTH, parseFilePath } from "@/lib/private-files/route/parse-path";
 
 const BASE = "/files";
 
@@ -75,5 +75,15 @@ describe("parseFilePath: rejected paths", () => {
     const long = "a".repeat(MAX_SEGMENT_LENGTH + 1);
     expect(parseFilePath(`/files/M/f/1/${long}`, BASE)).toBeUndefined();
     expect(parseFilePath(`/files/${long}/f/1/a.txt`, BASE)).toBeUndefined();
+  });
+});
+
+describe("formatFilePath", () => {
+  it("percent-encodes each segment after the base path, and parseFilePath reads it back", () => {
+    const path = { model: "Doc s", field: "fi/le", id: "7;8", filename: "Relevé \"été\" 100%.pdf" };
+    const formatted = formatFilePath("/files", path);
+    expect(formatted).toBe("/files/Doc%20s/fi%2Fle/7%3B8/Relev%C3%A9%20%22%C3%A9t%C3%A9%22%20100%25.pdf");
+    expect(parseFilePath(formatted, "/files")).toEqual(path);
+    expect(formatFilePath("", { model: "a", field: "b", id: "1", filename: "c" })).toBe("/a/b/1/c");
   });
 });

@@ -44,9 +44,10 @@ function digestOf(secret: string): string {
 /** The value of cookie `name` in a `Cookie` header; undefined when absent. */
 function cookieValue(header: string | null, name: string): string | undefined {
   if (header === null) return undefined;
+  const prefix = `${name}=`;
   for (const pair of header.split(";")) {
-    const equals = pair.indexOf("=");
-    if (equals !== -1 && pair.slice(0, equals).trim() === name) return pair.slice(equals + 1).trim();
+    const trimmed = pair.trim();
+    if (trimmed.startsWith(prefix)) return trimmed.slice(prefix.length).trim();
   }
   return undefined;
 }
