@@ -20,6 +20,7 @@ import {
   type UploadLimitsOptions,
   type UploadSlotStore,
 } from "@/lib/private-files";
+import { observeStream } from "@/lib/private-files/hooks/observe-stream";
 
 // One module at a time: the name decoding, the idle streams, and storeUpload's
 // per-user limits over an in-memory slot store. (Through next start and a real
@@ -86,6 +87,29 @@ describe("idleDownloadStream", () => {
     await new Promise((r) => setTimeout(r, 150));
     expect(String(cancelled)).toMatch(/read nothing for 50 ms/);
     await expect(reader.read()).rejects.toThrow(/read nothing for 50 ms/);
+  });
+
+  it("reports a download given up on as aborted, with the bytes handed over (the file route's observeStream)", async () => {
+    const ends: string[] = [];
+    const source = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new Uint8Array(100)) });
+    const reader = observeStream(source, (outcome, bytes) => void ends.push(`${outcome} ${bytes}`), 50).getReader();
+    await reader.read();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(ends).toEqual(["aborted 200"]);
+  });
+
+  it("does not count slow storage as an idle client", async () => {
+    const source = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((r) => setTimeout(r, 120));
+        controller.enqueue(new Uint8Array(10));
+      },
+    });
+    const reader = idleDownloadStream(source, 50).getReader();
+    expect((await reader.read()).value?.byteLength).toBe(10);
+    expect((await reader.read()).value?.byteLength).toBe(10);
+    await reader.cancel();
   });
 });
 

@@ -5,18 +5,32 @@ import type { DownloadOutcome } from "./download-finished";
  * ended: the source ran out (completed), the consumer cancelled (aborted: the
  * client went away), or the source errored (failed). Pull-based with no read-ahead,
  * so backpressure reaches the file as before.
+ *
+ * `idleMs`: a consumer that holds a chunk this long without asking for the next one
+ * (a client that stopped reading) is given up on: the source is cancelled (the file
+ * closed, an object store's request aborted), the body errors, and the end is reported
+ * as aborted. The clock runs only while the consumer holds what it was given, so slow
+ * storage is never the client's idleness. Done here rather than in a wrapper of its own:
+ * one stream layer less per download chunk. Default: no limit.
  */
 export function observeStream(
   source: ReadableStream<Uint8Array>,
   onEnd: (outcome: DownloadOutcome, bytes: number) => void,
+  idleMs = Infinity,
 ): ReadableStream<Uint8Array> {
   const reader = source.getReader();
   let bytes = 0;
   const report = once(onEnd);
   const end = (outcome: DownloadOutcome) => report(outcome, bytes);
+  const watchIdle = Number.isFinite(idleMs);
+  let idle: NodeJS.Timeout | undefined;
   return new ReadableStream<Uint8Array>(
     {
+      start(controller) {
+        if (watchIdle) idle = setTimeout(() => giveUp(controller), idleMs);
+      },
       async pull(controller) {
+        clearTimeout(idle);
         let chunk: ReadableStreamReadResult<Uint8Array>;
         try {
           chunk = await reader.read();
@@ -32,14 +46,24 @@ export function observeStream(
         }
         bytes += chunk.value.byteLength;
         controller.enqueue(chunk.value);
+        if (watchIdle) idle = setTimeout(() => giveUp(controller), idleMs);
       },
       async cancel(reason) {
+        clearTimeout(idle);
         end("aborted");
         await reader.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
+
+  function giveUp(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    const reason = new Error(`the client read nothing for ${idleMs} ms`);
+    end("aborted");
+    // Cancelling the source closes the file now; the answer itself ends with the error.
+    void reader.cancel(reason).catch(() => undefined);
+    controller.error(reason);
+  }
 }
 
 /**

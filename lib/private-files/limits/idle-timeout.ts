@@ -1,3 +1,4 @@
+import { observeStream } from "../hooks/observe-stream";
 import { UploadIdleTimeoutError } from "../upload/errors";
 
 /** How long a download's client may stop reading, or an upload's client stop sending, by default. */
@@ -6,51 +7,12 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /**
  * A download body that gives up on a client that stopped reading: when `ms` pass
  * after a chunk was handed over without the next one being asked for, the source is
- * cancelled (the file is closed, an object store's request aborted) and this stream
- * errors. Pull-based with no read-ahead, so backpressure still reaches the source.
- * A storage that is slow to produce a chunk is not the client's idleness: the clock
- * runs only while the consumer holds what it was given. `Infinity`: no limit.
+ * cancelled and this stream errors (see observeStream, which the file route uses with
+ * its report of how the download ended). For an app's own routes that stream a body.
+ * `Infinity`: no limit.
  */
 export function idleDownloadStream(source: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
-  if (!Number.isFinite(ms)) return source;
-  const reader = source.getReader();
-  let timer: NodeJS.Timeout | undefined;
-  const stop = () => clearTimeout(timer);
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        timer = setTimeout(() => giveUp(controller), ms);
-      },
-      async pull(controller) {
-        stop();
-        let chunk: ReadableStreamReadResult<Uint8Array>;
-        try {
-          chunk = await reader.read();
-        } catch (error) {
-          controller.error(error);
-          return;
-        }
-        if (chunk.done) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(chunk.value);
-        timer = setTimeout(() => giveUp(controller), ms);
-      },
-      async cancel(reason) {
-        stop();
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-
-  function giveUp(controller: ReadableStreamDefaultController<Uint8Array>): void {
-    const reason = new Error(`the client read nothing for ${ms} ms`);
-    // Cancelling the source closes the file now; the answer itself ends with the error.
-    void reader.cancel(reason).catch(() => undefined);
-    controller.error(reason);
-  }
+  return Number.isFinite(ms) ? observeStream(source, () => undefined, ms) : source;
 }
 
 /**

@@ -5,7 +5,6 @@ import { downloadDenied, type DenialReason } from "../hooks/download-denied";
 import { offloadResponse } from "../delivery/offload-response";
 import { downloadFinished, type DownloadOutcome } from "../hooks/download-finished";
 import { observeBytes, observeStream } from "../hooks/observe-stream";
-import { idleDownloadStream } from "../limits/idle-timeout";
 import { preDownload, type DownloadEvent } from "../hooks/pre-download";
 import { checkLink, LINK_USED, type LinkVerdict } from "../links/check-link";
 import { newResumeProof, resumeCookie } from "../links/resume-cookie";
@@ -227,7 +226,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     }
     return new Response(observeBytes(bytes, report), { status: plan.status, headers: plan.headers });
   }
-  const body = idleDownloadStream(observeStream(file.stream(plan.range ?? undefined), report), config.idleTimeoutMs);
+  const body = observeStream(file.stream(plan.range ?? undefined), report, config.idleTimeoutMs);
   return new Response(body, { status: plan.status, headers: plan.headers });
 }
 
