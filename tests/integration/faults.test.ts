@@ -43,6 +43,18 @@ afterAll(async () => {
 
 const url = () => `/files/FileSubmission/file/${fileId}/report.bin`;
 const alive = () => processTree(serverPid()).length > 0 && treeRss(serverPid()) > 0;
+const MiB = 1024 * 1024;
+const mib = (bytes: number) => (bytes / MiB).toFixed(0);
+
+/** The server's RSS once the work has settled: the lowest of 12 samples over 3 s (garbage still being freed only lowers it). */
+async function settledRss(): Promise<number> {
+  let lowest = Infinity;
+  for (let i = 0; i < 12; i++) {
+    lowest = Math.min(lowest, treeRss(serverPid()));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return lowest;
+}
 
 describe("the database is unreachable", () => {
   it("answers 503 with Retry-After and a generic body, stays up, and recovers when the database returns", async () => {
@@ -249,24 +261,30 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
     await Promise.all(Array.from({ length: 50 }, async () => (await get("/api/files", { jar: alice })).arrayBuffer()));
     await abortMany(target, 1000);
     await eventually(() => descriptors(file).onFile === 0);
-    await new Promise((r) => setTimeout(r, 1000));
-    const baseline = { fds: descriptors(file).total, rss: treeRss(serverPid()) };
+    const baseline = { fds: descriptors(file).total, rss: await settledRss() };
 
     await abortMany(target, 1000);
-
-    // RSS is noisy (V8 grows its heap lazily, malloc keeps freed pages): 64 MiB is what
-    // 1,000 leaked 64 KiB read buffers alone would add, and what CI machines stay under.
-    const MEMORY_SLACK = 64 * 1024 * 1024;
-    const settled = await eventually(() => {
+    const descriptorsBack = () => eventually(() => {
       const now = descriptors(file);
-      return now.onFile === 0 && now.total <= baseline.fds && treeRss(serverPid()) - baseline.rss < MEMORY_SLACK;
+      return now.onFile === 0 && now.total <= baseline.fds;
     }, 20_000);
-    const after = { ...descriptors(file), rss: treeRss(serverPid()) };
+    expect(await descriptorsBack(), "descriptors back after the first 1,000").toBe(true);
+    const afterFirst = await settledRss();
+    await abortMany(target, 1000);
+    expect(await descriptorsBack(), "descriptors back after the second 1,000").toBe(true);
+    const afterSecond = await settledRss();
+    const after = descriptors(file);
     console.log(
-      `1,000 aborted downloads: descriptors ${baseline.fds} -> ${after.total} (on the file: ${after.onFile}), RSS ${(baseline.rss / 2 ** 20).toFixed(0)} -> ${(after.rss / 2 ** 20).toFixed(0)} MiB`,
+      `2 x 1,000 aborted downloads: descriptors ${baseline.fds} -> ${after.total} (on the file: ${after.onFile}), RSS ${mib(baseline.rss)} -> ${mib(afterFirst)} -> ${mib(afterSecond)} MiB`,
     );
-    expect(settled, `descriptors ${baseline.fds} -> ${after.total}, ${after.onFile} on the file`).toBe(true);
-    expect(after.rss - baseline.rss).toBeLessThan(MEMORY_SLACK);
+    // RSS is noisy (V8 grows its heap lazily, malloc keeps freed pages), and on a server
+    // that has run the whole suite its plateau for this work can still be rising after
+    // the warm-up (+60 MiB over the first round in CI runs, +13 MiB on a fresh server).
+    // A leak grows with every round: 1,000 leaked 64 KiB read buffers add 64 MiB per
+    // round, so the second round adds less than half of that, and both together stay
+    // within one plateau step.
+    expect(afterSecond - afterFirst).toBeLessThan(32 * MiB);
+    expect(afterSecond - baseline.rss).toBeLessThan(96 * MiB);
     expect(alive()).toBe(true);
   });
 });
