@@ -1,11 +1,11 @@
 // Runs once when the Next.js server starts.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { restoreContentLength } = await import("@/lib/private-files/next/restore-content-length");
+    const { restoreContentLength, stampClientAddress } = await import("next-private-files/next");
+    // Next.js drops Content-Length from route-handler answers: put it back.
     restoreContentLength();
     // Route handlers cannot see the socket: stamp its address into a header the
     // client cannot forge (the sign-in rate limit keys on it).
-    const { stampClientAddress } = await import("@/lib/private-files/next/stamp-client-address");
     stampClientAddress();
   }
 }

@@ -1,5 +1,5 @@
 import { NextResponse } from "next/server";
-import { malformedPathAnswer } from "@/lib/private-files/next/malformed-path";
+import { malformedPathAnswer } from "next-private-files/next";
 import { hostRefusal } from "@/lib/http/guard";
 
 // Two jobs, for the requests the matcher below sends here:

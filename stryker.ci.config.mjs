@@ -9,11 +9,11 @@ import base from "./stryker.config.mjs";
 const config = {
   ...base,
   mutate: [
-    "lib/private-files/route/parse-path.ts",
-    "lib/private-files/storage/safe-path.ts",
-    "lib/private-files/links/token.ts",
-    "lib/private-files/links/check-link.ts",
-    "lib/private-files/links/resume-cookie.ts",
+    "lib/private-files/src/route/parse-path.ts",
+    "lib/private-files/src/storage/safe-path.ts",
+    "lib/private-files/src/links/token.ts",
+    "lib/private-files/src/links/check-link.ts",
+    "lib/private-files/src/links/resume-cookie.ts",
   ],
   reporters: ["clear-text", "progress"],
   thresholds: { high: 90, low: 90, break: 90 },

@@ -4,16 +4,16 @@
 
 /** The files whose every mutant the unit tests must notice. */
 export const SECURITY_CORE = [
-  "lib/private-files/route/parse-path.ts",
-  "lib/private-files/storage/safe-path.ts",
-  "lib/private-files/storage/local.ts",
-  "lib/private-files/links/token.ts",
-  "lib/private-files/links/check-link.ts",
-  "lib/private-files/links/resume-cookie.ts",
-  "lib/private-files/route/authorize.ts",
-  "lib/private-files/route/handle-download.ts",
-  "lib/private-files/http/range.ts",
-  "lib/private-files/http/conditional.ts",
+  "lib/private-files/src/route/parse-path.ts",
+  "lib/private-files/src/storage/safe-path.ts",
+  "lib/private-files/src/storage/local.ts",
+  "lib/private-files/src/links/token.ts",
+  "lib/private-files/src/links/check-link.ts",
+  "lib/private-files/src/links/resume-cookie.ts",
+  "lib/private-files/src/route/authorize.ts",
+  "lib/private-files/src/route/handle-download.ts",
+  "lib/private-files/src/http/range.ts",
+  "lib/private-files/src/http/conditional.ts",
 ];
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */

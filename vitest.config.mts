@@ -1,7 +1,14 @@
 import path from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 
-const alias = { "@": path.dirname(new URL(import.meta.url).pathname) };
+const root = path.dirname(new URL(import.meta.url).pathname);
+// Tests import the kit by its package name; they run against its source (so that
+// Stryker's mutants are what they test), never a stale dist.
+const alias = [
+  { find: /^next-private-files$/, replacement: path.join(root, "lib/private-files/src/index.ts") },
+  { find: /^next-private-files\/(.*)$/, replacement: path.join(root, "lib/private-files/src/$1.ts") },
+  { find: "@", replacement: root },
+];
 
 function integration(database: "sqlite" | "postgres", groupOrder: number) {
   return {

@@ -9,7 +9,13 @@ import { defineConfig } from "vitest/config";
 //   module-level constant such as a regex) runs every file listed here, so unrelated
 //   files (S3 server, video sample, schema checks) would only cost time.
 // STRYKER_TESTS=ci narrows the list to what the CI subset (stryker.ci.config.mjs) needs.
-const alias = { "@": path.dirname(new URL(import.meta.url).pathname) };
+const root = path.dirname(new URL(import.meta.url).pathname);
+// As in vitest.config.mts: the package name resolves to the kit's source.
+const alias = [
+  { find: /^next-private-files$/, replacement: path.join(root, "lib/private-files/src/index.ts") },
+  { find: /^next-private-files\/(.*)$/, replacement: path.join(root, "lib/private-files/src/$1.ts") },
+  { find: "@", replacement: root },
+];
 
 const CI_TESTS = [
   "tests/unit/parse-path.test.ts",

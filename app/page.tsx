@@ -12,9 +12,7 @@ export default async function HomePage() {
   if (!user) redirect("/signin?callbackUrl=%2F");
   const files = await listFilesFor(user.id);
   // The form offers what the server accepts, up to its limit; the server checks again.
-  const field = privateFiles.field("FileSubmission", "file")?.field;
-  const accept = field?.allowedTypes?.flatMap((rule) => rule.extensions) ?? [];
-  const maxBytes = field?.maxUploadBytes ?? privateFiles.config.maxUploadBytes;
+  const { extensions: accept, maxBytes } = privateFiles.uploadPolicy("FileSubmission", "file");
 
   return (
     <>

@@ -298,7 +298,10 @@ async function main(): Promise<number> {
     console.log(`${((Date.now() - started) / 1000).toFixed(1)} s`);
   };
   if (process.env.BENCH_REUSE_BUILD === "1" && fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) console.log("next build: reusing .next (BENCH_REUSE_BUILD=1)");
-  else await step("next build", bin("next"), ["build"]);
+  else {
+    await step("kit build (lib/private-files/dist)", process.execPath, ["lib/private-files/scripts/build.mjs"]);
+    await step("next build", bin("next"), ["build"]);
+  }
   await step("migrate", bin("tsx"), ["scripts/migrate.ts"]);
   await step("seed", bin("tsx"), ["scripts/seed.ts"]);
 

@@ -5,7 +5,7 @@
 // database: the one lookup per TTL is a Prisma findUnique, not measured here.
 import type { AuthOptions } from "next-auth";
 import { encode } from "next-auth/jwt";
-import { nextAuthSession } from "@/lib/private-files";
+import { nextAuthSession } from "next-private-files/next-auth";
 import { createSessionCheck } from "@/lib/auth/session-check";
 
 const secret = "bench-secret";

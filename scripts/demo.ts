@@ -43,7 +43,11 @@ function run(command: string, args: string[]) {
 
 run(bin("tsx"), ["scripts/migrate.ts"]);
 run(bin("tsx"), ["scripts/seed.ts"]);
-if (!process.argv.includes("--no-build")) run(bin("next"), ["build"]);
+if (!process.argv.includes("--no-build")) {
+  // The kit's dist first: the demo imports it as the installed package next-private-files.
+  run(process.execPath, ["lib/private-files/scripts/build.mjs"]);
+  run(bin("next"), ["build"]);
+}
 
 console.log(`\nDemo on http://localhost:${port} (listening on ${host}) — sign in as alice@example.com / demo-password`);
 const server = spawn(bin("next"), ["start", "-H", host, "-p", port], { cwd: root, env, stdio: "inherit" });

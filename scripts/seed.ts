@@ -1,7 +1,7 @@
 // Seeds the demo database and storage: three users, one file per model, and a video.
 // Idempotent: running it again changes nothing that is already there.
 import { deflateSync, crc32 } from "node:zlib";
-import { storeUpload } from "@/lib/private-files";
+import { storeUpload } from "next-private-files/upload";
 import { hashPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/prisma";
 import { privateFiles } from "@/lib/files/private-files";

@@ -1,4 +1,4 @@
-import { clientAddress, type TrustProxy } from "@/lib/private-files";
+import { clientAddress, type TrustProxy } from "next-private-files";
 import type { SignInLimiter } from "./sign-in-limiter";
 
 type Handler<R extends Request, C> = (request: R, context: C) => Promise<Response>;

@@ -3,7 +3,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { authOptions } from "@/lib/auth/options";
 import { prisma } from "@/lib/db/prisma";
-import { intId, nextAuthSession } from "@/lib/private-files";
+import { intId } from "next-private-files";
+import { nextAuthSession } from "next-private-files/next-auth";
 
 // Baselines for `npm run bench` (bench/bench.ts), never part of the app: every route
 // here answers 404 unless the server was started with PRIVATE_FILES_BENCH=1 and

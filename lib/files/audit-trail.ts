@@ -1,4 +1,11 @@
-import { clientAddress, downloadDenied, downloadFinished, trustProxyFromEnv, type DenialEvent, type DownloadFinishedEvent } from "@/lib/private-files";
+import {
+  clientAddress,
+  downloadDenied,
+  downloadFinished,
+  trustProxyFromEnv,
+  type DenialEvent,
+  type DownloadFinishedEvent,
+} from "next-private-files";
 import { Prisma } from "../db/generated/client";
 import { groupCommit } from "../db/group-commit";
 import { prisma } from "../db/prisma";

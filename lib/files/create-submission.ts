@@ -1,4 +1,10 @@
-import { assertWithinQuota, deleteStoredFile, QuotaExceededError, readMultipart, storeUpload } from "@/lib/private-files";
+import {
+  assertWithinQuota,
+  deleteStoredFile,
+  QuotaExceededError,
+  readMultipart,
+  storeUpload,
+} from "next-private-files/upload";
 import { submissionItem, type FileItem } from "./list-files";
 import { privateFiles } from "./private-files";
 import { storedBytes, withUserLocked } from "./upload-limits";
@@ -32,9 +38,9 @@ const MAX_DESCRIPTION = 200;
 export async function createSubmission(request: Request, ownerId: number): Promise<FileItem> {
   const form = await readMultipart(request, {
     fileField: "file",
-    origins: privateFiles.config.origins(),
+    origins: privateFiles.origins(),
     onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload, { user: String(ownerId) }),
-    idleTimeoutMs: privateFiles.config.idleTimeoutMs,
+    idleTimeoutMs: privateFiles.idleTimeoutMs,
   });
   const stored = form.file;
   if (stored === undefined) throw new SubmissionError("the form has no file", 400);
@@ -47,7 +53,7 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     // The sum and the insert in one transaction holding the owner's row: two uploads
     // that each fit what was left when they started cannot both be kept past the quota.
     const record = await withUserLocked(ownerId, async (tx) => {
-      assertWithinQuota(privateFiles.config.uploads, await storedBytes(ownerId, tx), stored.size);
+      assertWithinQuota(privateFiles.uploadLimits, await storedBytes(ownerId, tx), stored.size);
       return tx.fileSubmission.create({
         data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
       });

@@ -1,4 +1,4 @@
-import { DELIVERY_MODES, type Delivery } from "@/lib/private-files";
+import { DELIVERY_MODES, type Delivery } from "next-private-files";
 
 /**
  * The demo's delivery mode, from the environment:

@@ -1,13 +1,13 @@
 import {
   definePrivateFiles,
   intId,
-  nextAuthSession,
   preDownload,
-  prismaLinkStore,
   privateModel,
   signedIn,
   type Condition,
-} from "@/lib/private-files";
+} from "next-private-files";
+import { nextAuthSession } from "next-private-files/next-auth";
+import { prismaLinkStore } from "next-private-files/prisma";
 import { authOptions } from "../auth/options";
 import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";

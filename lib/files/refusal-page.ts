@@ -1,4 +1,4 @@
-import type { Refusal, RefusalStatus } from "@/lib/private-files";
+import type { Refusal, RefusalStatus } from "next-private-files";
 
 // The page a browser gets when the file route refuses a navigation (the kit's
 // `refusalPage` option): same status, a short explanation and a way on. A plain HTML

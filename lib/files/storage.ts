@@ -1,5 +1,6 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
-import { defaultStorageRoot, localStorage, s3Storage, type FileStorage } from "@/lib/private-files";
+import { defaultStorageRoot, localFileStorage, type FileStorage } from "next-private-files";
+import { s3Storage } from "next-private-files/s3";
 
 // The demo's default storage, chosen by the environment:
 //
@@ -29,7 +30,7 @@ export class StorageConfigError extends Error {
 /** The storage the environment asks for. */
 export function storageFromEnv(env: Env = process.env): FileStorage {
   const kind = (env.PRIVATE_FILES_STORAGE?.trim() || "local").toLowerCase();
-  if (kind === "local") return localStorage({ root: defaultStorageRoot(env as NodeJS.ProcessEnv) });
+  if (kind === "local") return localFileStorage({ root: defaultStorageRoot(env as NodeJS.ProcessEnv) });
   if (kind === "s3") {
     const { bucket, prefix, client } = s3ConfigFromEnv(env);
     return s3Storage({ client: new S3Client(client), bucket, prefix });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { QuotaSource, UploadLimitsOptions, UploadSlotStore } from "@/lib/private-files";
+import type { QuotaSource, UploadLimitsOptions, UploadSlotStore } from "next-private-files";
 import { databaseUrl, isPostgresUrl } from "../db/database-url";
 import { prisma } from "../db/prisma";
 import type { Prisma } from "../db/generated/client";

@@ -1,7 +1,6 @@
-// The kit's modules one by one, not its index: proxy.ts imports this file, and the
-// proxy bundle should hold these checks only (not storage, S3, Prisma…).
-import { allowedHosts, isAllowedHost, misdirectedRequest } from "@/lib/private-files/http/allowed-host";
-import { appOrigins, assertSameOrigin, CrossSiteRequestError } from "@/lib/private-files/http/same-origin";
+// proxy.ts imports this file. The kit's core entry is side-effect free ESM
+// ("sideEffects": false), so the proxy bundle keeps only these checks of it.
+import { allowedHosts, appOrigins, assertSameOrigin, CrossSiteRequestError, isAllowedHost, misdirectedRequest } from "next-private-files";
 
 // The demo's own origins, and the checks its routes share (proxy.ts, app/api/*).
 //

@@ -28,6 +28,8 @@ export default async function setup(project: TestProject) {
     if (process.env.PRIVATE_FILES_TEST_REUSE_BUILD !== "1" || !(await exists(path.join(ROOT, ".next", "BUILD_ID")))) {
       // Private data where the demo keeps it, so that its absence from the output means something.
       plantPrivateData();
+      // The demo uses the kit as an installed package: its dist, built fresh from src.
+      runOrThrow(process.execPath, [path.join(ROOT, "lib/private-files/scripts/build.mjs")], process.env);
       runOrThrow(bin("next"), ["build"], { ...serverEnv(port, `file:${path.join(workDir, "build.db")}`, storageRoot), PRIVATE_FILES_STANDALONE: "1" });
     }
     built.privateFilesBuilt = true;

@@ -4,7 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newLinkId, signToken } from "@/lib/private-files/links/token";
+import { newLinkId, signToken } from "@/lib/private-files/src/links/token";
 import { baseUrl, databaseUrl, storageRoot, workDir } from "./support/context";
 import { auditOf, dbTime, deleteRow, insertSubmission, query, randomData, sha256, writeStored } from "./support/fixtures";
 import { startTcpProxy } from "../support/tcp-proxy";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { forbidden, unauthorized } from "../../lib/private-files/http/responses";
+import { forbidden, unauthorized } from "../../lib/private-files/src/http/responses";
 
 // What the soak clients ask for, and what each answer must look like.
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { checkLink, LINK_USED, type ResolvedLinks } from "@/lib/private-files/links/check-link";
-import type { LinkRecord, LinkStore } from "@/lib/private-files/links/store";
-import { newLinkId, signToken } from "@/lib/private-files/links/token";
-import type { FieldLinkOptions } from "@/lib/private-files/links/types";
+import { checkLink, LINK_USED, type ResolvedLinks } from "@/lib/private-files/src/links/check-link";
+import type { LinkRecord, LinkStore } from "@/lib/private-files/src/links/store";
+import { newLinkId, signToken } from "@/lib/private-files/src/links/token";
+import type { FieldLinkOptions } from "@/lib/private-files/src/links/types";
 
 // checkLink on its own: every verdict, with a store over a Map (the real stores are
 // tested against SQLite and PostgreSQL in the integration suite; route-links.test.ts

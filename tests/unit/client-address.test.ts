@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLIENT_ADDRESS_HEADER, clientAddress, stampClientAddress, trustProxyFromEnv } from "@/lib/private-files";
+import { CLIENT_ADDRESS_HEADER, clientAddress, trustProxyFromEnv } from "next-private-files";
+import { stampClientAddress } from "next-private-files/next";
 
 const request = (headers: Record<string, string>) => new Request("http://app.test/x", { headers });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ifRangeAllows, isNotModified, type Validators } from "@/lib/private-files/http/conditional";
+import { ifRangeAllows, isNotModified, type Validators } from "@/lib/private-files/src/http/conditional";
 
 const lastModified = new Date("2024-03-05T10:20:30.000Z");
 const file: Validators = { etag: '"3e8-18e0e0e0e00"', lastModified };

@@ -1,6 +1,16 @@
 import type { Session } from "next-auth";
 import { describe, expect, it } from "vitest";
-import { allOf, anyOf, anyone, owner, signedIn, staff, type AccessRequest, type Condition, type SessionUser } from "@/lib/private-files";
+import {
+  allOf,
+  anyOf,
+  anyone,
+  owner,
+  signedIn,
+  staff,
+  type AccessRequest,
+  type Condition,
+  type SessionUser,
+} from "next-private-files";
 
 const request = new Request("http://localhost/files/M/f/1/a.txt");
 

@@ -11,14 +11,14 @@ import {
   definePrivateFiles,
   downloadFinished,
   intId,
-  localStorage,
+  localFileStorage,
   preDownload,
   privateModel,
   type DownloadFinishedEvent,
   type FileStorage,
   type PresignOptions,
   type PrivateFileRoute,
-} from "@/lib/private-files";
+} from "next-private-files";
 
 // Delivery modes through the route in process: the route authorizes, counts and
 // plans, then hands the bytes to nginx, Apache/lighttpd or the object store.
@@ -28,7 +28,7 @@ type Doc = { id: number; file: string; name: string };
 const DATA = randomBytes(5000);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pf-delivery-"));
 const root = path.join(tmp, "root");
-const local = localStorage({ root });
+const local = localFileStorage({ root });
 const presigned: PresignOptions[] = [];
 /** Local files plus presigning, standing in for an object store's `presignedUrl`. */
 const presigning: FileStorage = {

@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fileRangeStream, READ_CHUNK_BYTES } from "@/lib/private-files/storage/file-stream";
+import { fileRangeStream, READ_CHUNK_BYTES } from "@/lib/private-files/src/storage/file-stream";
 
 // The download body reads the file only when the consumer asks: that is the
 // backpressure that keeps memory constant whatever the file's size.

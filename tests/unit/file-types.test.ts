@@ -6,15 +6,17 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   definePrivateFiles,
   intId,
-  KNOWN_FILE_TYPES,
-  localStorage,
-  MultipartError,
+  localFileStorage,
   privateModel,
+  type FileTypeRule,
+} from "next-private-files";
+import {
+  KNOWN_FILE_TYPES,
+  MultipartError,
   readMultipart,
   storeUpload,
   UnsupportedFileTypeError,
-  type FileTypeRule,
-} from "@/lib/private-files";
+} from "next-private-files/upload";
 
 // Allowed types per field: the extension picks the type, the leading bytes must fit it,
 // and a refused upload leaves nothing on disk. Also: a client that goes away mid-upload.
@@ -35,7 +37,7 @@ function setup() {
     doc: { uploadTo: "docs", allowedTypes: ["application/pdf", "image/png", "text/csv", "text/plain", custom] },
     any: { uploadTo: "any" },
   });
-  return definePrivateFiles({ models: { model }, getSession: async () => null, storage: localStorage({ root: tmp }) });
+  return definePrivateFiles({ models: { model }, getSession: async () => null, storage: localFileStorage({ root: tmp }) });
 }
 
 async function filesOnDisk(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { parse } from "content-disposition";
 import { describe, expect, it } from "vitest";
-import { contentTypeFor, dispositionFor, FILE_SECURITY_HEADERS, isInlineSafe } from "@/lib/private-files/http/headers";
+import { contentTypeFor, dispositionFor, FILE_SECURITY_HEADERS, isInlineSafe } from "@/lib/private-files/src/http/headers";
 
 describe("contentTypeFor", () => {
   it("adds charset=utf-8 to text types", () => {

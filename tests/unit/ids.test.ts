@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { intId, stringId, uuidId } from "@/lib/private-files";
+import { intId, stringId, uuidId } from "next-private-files";
 
 describe("intId", () => {
   it.each([

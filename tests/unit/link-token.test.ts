@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { linkSecrets, LinkSecretError } from "@/lib/private-files/links/secrets";
-import { newLinkId, parseToken, signToken, verifySignature, type LinkClaims } from "@/lib/private-files/links/token";
+import { linkSecrets, LinkSecretError } from "@/lib/private-files/src/links/secrets";
+import { newLinkId, parseToken, signToken, verifySignature, type LinkClaims } from "@/lib/private-files/src/links/token";
 
 const SECRET = "s".repeat(32);
 const OLD = "o".repeat(32);

@@ -2,10 +2,17 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createPrivateFileRoute, definePrivateFiles, intId, localStorage, privateModel, anyone } from "@/lib/private-files";
-import { UnsafeStoredPathError } from "@/lib/private-files/storage/errors";
-import { createLocalStorage, defaultStorageRoot } from "@/lib/private-files/storage/local";
-import type { FileStorage } from "@/lib/private-files/storage/types";
+import {
+  createPrivateFileRoute,
+  definePrivateFiles,
+  intId,
+  localFileStorage,
+  privateModel,
+  anyone,
+} from "next-private-files";
+import { UnsafeStoredPathError } from "@/lib/private-files/src/storage/errors";
+import { createLocalStorage, defaultStorageRoot } from "@/lib/private-files/src/storage/local";
+import type { FileStorage } from "@/lib/private-files/src/storage/types";
 import { readAll } from "../support/streams";
 
 // Local storage has two ways to keep a symlink from leading out of the root: on Linux
@@ -187,7 +194,7 @@ describe("the file route over local storage", () => {
   const logger = { warn: () => undefined, error: () => undefined };
   const route = () => {
     const docs = privateModel<Doc, number>({ id: intId, load: async (id) => records.get(id) ?? null }).fields({ file: { condition: anyone } });
-    return createPrivateFileRoute(definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localStorage({ root }), logger }));
+    return createPrivateFileRoute(definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root }), logger }));
   };
   const get = (url: string) => route().GET(new Request(`http://localhost${url}`));
 
@@ -238,13 +245,13 @@ describe("local storage: the root, uploads and deletes", () => {
   it("names an upload folder outside the root as such", async () => {
     await fs.mkdir(path.join(tmp, "outside"));
     await fs.symlink(path.join(tmp, "outside"), path.join(root, "sneaky"));
-    const saving = localStorage({ root }).save(new Blob(["x"]).stream(), { folder: "sneaky", extension: "", maxBytes: 10 });
+    const saving = localFileStorage({ root }).save(new Blob(["x"]).stream(), { folder: "sneaky", extension: "", maxBytes: 10 });
     await expect(saving).rejects.toThrow("upload folder resolves outside the storage root");
   });
 
   it("an upload whose temp file cannot be created fails with that error, and leaves nothing", async () => {
     failUnderRoot("open", "EACCES");
-    const saving = localStorage({ root }).save(new Blob(["x"]).stream(), { folder: "up", extension: ".txt", maxBytes: 10 });
+    const saving = localFileStorage({ root }).save(new Blob(["x"]).stream(), { folder: "up", extension: ".txt", maxBytes: 10 });
     await expect(saving).rejects.toMatchObject({ code: "EACCES" });
     expect(await fs.readdir(path.join(root, "up"))).toEqual([]);
   });
@@ -252,10 +259,10 @@ describe("local storage: the root, uploads and deletes", () => {
   it("delete throws a file system failure instead of calling the file gone, and names an escape", async () => {
     await put("d/f.txt", "keep");
     failUnderRoot("realpath", "EIO");
-    await expect(localStorage({ root }).delete("d/f.txt")).rejects.toMatchObject({ code: "EIO" });
+    await expect(localFileStorage({ root }).delete("d/f.txt")).rejects.toMatchObject({ code: "EIO" });
     vi.restoreAllMocks();
     expect(await fs.readFile(path.join(root, "d/f.txt"), "utf8")).toBe("keep");
     await fs.symlink(tmp, path.join(root, "up"));
-    await expect(localStorage({ root }).delete("up/x.txt")).rejects.toThrow("resolves outside the storage root");
+    await expect(localFileStorage({ root }).delete("up/x.txt")).rejects.toThrow("resolves outside the storage root");
   });
 });

@@ -5,7 +5,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { localStorage, UnsafeStoredPathError, UploadTooLargeError, type FileStorage } from "@/lib/private-files";
+import {
+  localFileStorage,
+  UnsafeStoredPathError,
+  UploadTooLargeError,
+  type FileStorage,
+} from "next-private-files";
 import { readAll, streamOf } from "../support/streams";
 
 let tmp: string;
@@ -16,7 +21,7 @@ beforeEach(async () => {
   tmp = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "pf-local-")));
   root = path.join(tmp, "root");
   await fs.mkdir(root);
-  storage = localStorage({ root });
+  storage = localFileStorage({ root });
 });
 
 afterEach(async () => {
@@ -319,7 +324,7 @@ describe("delete", () => {
 
 describe("root", () => {
   it("is created on first use", async () => {
-    const fresh = localStorage({ root: path.join(tmp, "new", "root") });
+    const fresh = localFileStorage({ root: path.join(tmp, "new", "root") });
     expect(await fresh.open("x")).toBeNull();
     expect((await fs.stat(path.join(tmp, "new", "root"))).isDirectory()).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { malformedPathAnswer } from "@/lib/private-files/next/malformed-path";
+import { malformedPathAnswer } from "@/lib/private-files/src/next/malformed-path";
 
 describe("malformedPathAnswer (proxy.ts)", () => {
   it.each(["/files/a/b/1/x%", "/files/a/b/1/x%zz", "/files/a/b/1/%C0%AE", "/files/a/b/1/x%E2%82", "/files/a/b/1/%ED%A0%80"])(

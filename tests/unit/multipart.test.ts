@@ -6,14 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   definePrivateFiles,
   intId,
-  localStorage,
-  MultipartError,
+  localFileStorage,
   privateModel,
-  readMultipart,
-  storeUpload,
   UploadTooLargeError,
-  type UploadStream,
-} from "@/lib/private-files";
+} from "next-private-files";
+import { MultipartError, readMultipart, storeUpload, type UploadStream } from "next-private-files/upload";
 
 let tmp: string;
 
@@ -144,7 +141,7 @@ describe("readMultipart", () => {
     const docs = privateModel<Doc, number>({ id: intId, load: async () => null }).fields({
       file: { uploadTo: "up", maxUploadBytes: 50_000 },
     });
-    const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localStorage({ root: tmp }) });
+    const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root: tmp }) });
     const form = new FormData();
     form.append("description", "too big");
     form.append("file", new File([randomBytes(1024 * 1024)], "big.bin"));
@@ -161,7 +158,7 @@ describe("readMultipart", () => {
   it("stores a file under the limit through storeUpload", async () => {
     type Doc = { id: number; file: string | null };
     const docs = privateModel<Doc, number>({ id: intId, load: async () => null }).fields({ file: { uploadTo: "up" } });
-    const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localStorage({ root: tmp }) });
+    const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root: tmp }) });
     const data = randomBytes(70_000);
     const form = new FormData();
     form.append("file", new File([data], "ok.bin"));

@@ -1,7 +1,7 @@
 import type { AuthOptions } from "next-auth";
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { nextAuthSession } from "@/lib/private-files";
+import { nextAuthSession } from "next-private-files/next-auth";
 
 const secret = "unit-test-secret";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFilePath, MAX_SEGMENT_LENGTH, parseFilePath } from "@/lib/private-files/route/parse-path";
+import { formatFilePath, MAX_SEGMENT_LENGTH, parseFilePath } from "@/lib/private-files/src/route/parse-path";
 
 const BASE = "/files";
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { intId, preDownload, privateModel, type DownloadEvent } from "@/lib/private-files";
+import { intId, preDownload, privateModel, type DownloadEvent } from "next-private-files";
+import { sendPreDownload } from "@/lib/private-files/src/hooks/pre-download";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,8 +41,8 @@ describe("preDownload", () => {
       { sender: docs },
     );
     preDownload.connect(track((e: DownloadEvent<unknown>) => void log.push(`all:${e.model}`)));
-    await preDownload.send(docs, event("docs"));
-    await preDownload.send(other, event("other"));
+    await sendPreDownload(docs, event("docs"));
+    await sendPreDownload(other, event("other"));
     expect(log).toEqual(["docs:1", "all:docs", "all:other"]);
   });
 
@@ -49,11 +50,11 @@ describe("preDownload", () => {
     let calls = 0;
     const listener = track(() => void calls++);
     const off = preDownload.connect(listener, { sender: docs });
-    await preDownload.send(docs, event("docs"));
-    await preDownload.send(other, event("other"));
+    await sendPreDownload(docs, event("docs"));
+    await sendPreDownload(other, event("other"));
     expect(calls).toBe(1);
     off();
-    await preDownload.send(docs, event("docs"));
+    await sendPreDownload(docs, event("docs"));
     expect(calls).toBe(1);
     expect(preDownload.disconnect(listener)).toBe(false);
     preDownload.connect(listener);
@@ -69,7 +70,7 @@ describe("preDownload", () => {
       }),
     );
     preDownload.connect(track(() => void log.push("fast")));
-    await preDownload.send(docs, event("docs"));
+    await sendPreDownload(docs, event("docs"));
     expect(log).toEqual(["slow", "fast"]);
   });
 
@@ -82,7 +83,7 @@ describe("preDownload", () => {
       { sender: docs },
     );
     preDownload.connect(track(() => void (later = true)));
-    await expect(preDownload.send(docs, event("docs"))).rejects.toThrow("no downloads today");
+    await expect(sendPreDownload(docs, event("docs"))).rejects.toThrow("no downloads today");
     expect(later).toBe(false);
   });
 
@@ -91,7 +92,7 @@ describe("preDownload", () => {
     const listener = track(() => void calls++);
     preDownload.connect(listener, { sender: docs });
     preDownload.connect(listener, { sender: docs });
-    await preDownload.send(docs, event("docs"));
+    await sendPreDownload(docs, event("docs"));
     expect(calls).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRange, MAX_RANGES, type RangeDecision } from "@/lib/private-files/http/range";
+import { decideRange, MAX_RANGES, type RangeDecision } from "@/lib/private-files/src/http/range";
 
 /** The inclusive byte span a decision sends, or "416". */
 function served(decision: RangeDecision, size: number): [number, number] | "416" {

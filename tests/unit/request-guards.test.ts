@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readBody, readJson, RequestBodyError } from "@/lib/private-files/http/body-limit";
-import { allowedHosts, isAllowedHost } from "@/lib/private-files/http/allowed-host";
-import { appOrigins, assertSameOrigin, CrossSiteRequestError } from "@/lib/private-files/http/same-origin";
+import { readBody, readJson, RequestBodyError } from "@/lib/private-files/src/http/body-limit";
+import { allowedHosts, isAllowedHost } from "@/lib/private-files/src/http/allowed-host";
+import { appOrigins, assertSameOrigin, CrossSiteRequestError } from "@/lib/private-files/src/http/same-origin";
 
 const post = (headers: Record<string, string>, body?: BodyInit) => new Request("http://app.test/x", { method: "POST", headers, body, duplex: "half" } as RequestInit);
 

@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { LENGTH_HEADER, restoreContentLength } from "@/lib/private-files";
+import { LENGTH_HEADER } from "next-private-files";
+import { restoreContentLength } from "next-private-files/next";
 
 const servers: http.Server[] = [];
 

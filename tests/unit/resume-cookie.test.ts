@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { carriesResumeProof, newResumeProof, RESUME_COOKIE_PREFIX, resumeCookie } from "@/lib/private-files/links/resume-cookie";
+import { carriesResumeProof, newResumeProof, RESUME_COOKIE_PREFIX, resumeCookie } from "@/lib/private-files/src/links/resume-cookie";
 
 // The proof that a request comes from the client that spent a single-use link.
 

@@ -11,14 +11,14 @@ import {
   downloadDenied,
   downloadFinished,
   intId,
-  localStorage,
+  localFileStorage,
   owner,
   preDownload,
   privateModel,
   type DenialEvent,
   type DownloadFinishedEvent,
   type PrivateFileRoute,
-} from "@/lib/private-files";
+} from "next-private-files";
 
 // The audit signals (downloadDenied, downloadFinished), the timeouts and the
 // field-folder confinement, through the route in process with real local storage.
@@ -67,7 +67,7 @@ beforeAll(async () => {
   const files = definePrivateFiles({
     models: { docs },
     getSession: async (request) => sessions[request.headers.get("x-test-user") ?? ""] ?? null,
-    storage: localStorage({ root }),
+    storage: localFileStorage({ root }),
     signInUrl: "/signin",
     timeoutMs: TIMEOUT_MS,
     retryAfterSeconds: 7,

@@ -2,8 +2,15 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { anyone, createPrivateFileRoute, definePrivateFiles, intId, localStorage, privateModel } from "@/lib/private-files";
-import type { LinkRecord, LinkStore } from "@/lib/private-files/links/store";
+import {
+  anyone,
+  createPrivateFileRoute,
+  definePrivateFiles,
+  intId,
+  localFileStorage,
+  privateModel,
+} from "next-private-files";
+import type { LinkRecord, LinkStore } from "@/lib/private-files/src/links/store";
 
 // The handler's refusals that guard the files, through the route in process: records
 // in a Map, real local storage in a temp directory, a link store over a Map.
@@ -34,7 +41,7 @@ function setup(records: Map<number, Doc | undefined>, store?: LinkStore) {
   const docs = privateModel<Doc, number>({ id: intId, load: async (id) => records.get(id) as Doc | null }).fields({
     file: { condition: anyone, originalName: "name", ...(store ? { links: { singleUse: true } } : {}) },
   });
-  const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localStorage({ root }), logger, ...(store ? { links: { secrets: [SECRET], store } } : {}) });
+  const files = definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root }), logger, ...(store ? { links: { secrets: [SECRET], store } } : {}) });
   const route = createPrivateFileRoute(files);
   return { files, logged, get: (url: string) => route.GET(new Request(`http://localhost${url}`)) };
 }

@@ -10,7 +10,7 @@ import {
   definePrivateFiles,
   downloadDenied,
   intId,
-  localStorage,
+  localFileStorage,
   owner,
   preDownload,
   privateModel,
@@ -20,7 +20,7 @@ import {
   type LinkStore,
   type PrivateFileRoute,
   type Refusal,
-} from "@/lib/private-files";
+} from "next-private-files";
 
 // Links through the route in process. The store here is a Map: this file tests the
 // route's logic; the real stores (SQLite, PostgreSQL, several instances) are proven
@@ -32,7 +32,7 @@ const DATA = randomBytes(10_000);
 const SECRET = "unit-link-secret-0123456789abcdef!";
 const OLD_SECRET = "unit-old-link-secret-0123456789abcd";
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pf-links-"));
-const storage = localStorage({ root: tmp });
+const storage = localFileStorage({ root: tmp });
 const rows = new Map<number, Doc>([
   [1, { id: 1, ownerId: 1, file: "docs/a.bin", name: "report.pdf" }],
   [2, { id: 2, ownerId: 1, file: "docs/b.bin", name: "other.pdf" }],

@@ -9,8 +9,8 @@ import {
   privateModel,
   type FileStorage,
   type OpenedFile,
-} from "@/lib/private-files";
-import type { LinkRecord, LinkStore } from "@/lib/private-files/links/store";
+} from "next-private-files";
+import type { LinkRecord, LinkStore } from "@/lib/private-files/src/links/store";
 import type { Session } from "next-auth";
 
 // What the route tells the operator when something fails: one log line per failure, at

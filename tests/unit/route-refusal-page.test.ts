@@ -10,13 +10,13 @@ import {
   definePrivateFiles,
   downloadDenied,
   intId,
-  localStorage,
+  localFileStorage,
   owner,
   privateModel,
   type DenialEvent,
   type PrivateFileRoute,
   type Refusal,
-} from "@/lib/private-files";
+} from "next-private-files";
 
 // `refusalPage`: browser navigations get an HTML page with the refusal's status;
 // everyone else keeps the plain-text answers. Through the route in process.
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const base = {
     models: { docs },
     getSession: async (request: Request) => sessions[request.headers.get("x-test-user") ?? ""] ?? null,
-    storage: localStorage({ root }),
+    storage: localFileStorage({ root }),
     logger: { warn: () => undefined, error: (message: string) => void errors.push(message) },
   };
   withSignIn = createPrivateFileRoute(definePrivateFiles({ ...base, signInUrl: "/signin", refusalPage: page }));

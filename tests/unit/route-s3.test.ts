@@ -10,13 +10,13 @@ import {
   createPrivateFileRoute,
   definePrivateFiles,
   intId,
-  localStorage,
+  localFileStorage,
   owner,
   privateModel,
-  s3Storage,
-  storeUpload,
   type PrivateFileRoute,
-} from "@/lib/private-files";
+} from "next-private-files";
+import { s3Storage } from "next-private-files/s3";
+import { storeUpload } from "next-private-files/upload";
 import { S3_TEST_BUCKET, startS3rver, type TestS3Server } from "../support/s3rver";
 
 // The file route in process with fields stored in S3 (a real s3rver on loopback) next
@@ -44,14 +44,14 @@ function build(root: string, down: S3Client) {
   const bucket = s3Storage({ client, bucket: S3_TEST_BUCKET, prefix: "route" });
   const docs = privateModel<Doc, number>({ id: intId, load: async (id) => records.get(id) ?? null }).fields({
     file: { condition: owner("ownerId"), originalName: "name", uploadTo: "docs", storage: bucket },
-    local: { condition: anyone, storage: localStorage({ root }) },
+    local: { condition: anyone, storage: localFileStorage({ root }) },
     gone: { condition: anyone, storage: s3Storage({ client: down, bucket: S3_TEST_BUCKET }) },
   });
   return definePrivateFiles({
     models: { docs },
     getSession: async (request) => sessions[request.headers.get("x-test-user") ?? ""] ?? null,
     // The default storage: never used here, every field names its own.
-    storage: localStorage({ root: path.join(root, "default") }),
+    storage: localFileStorage({ root: path.join(root, "default") }),
     retryAfterSeconds: 7,
     logger,
   });

@@ -11,15 +11,15 @@ import {
   createPrivateFileRoute,
   definePrivateFiles,
   intId,
-  localStorage,
+  localFileStorage,
   owner,
   preDownload,
   privateModel,
   type DownloadEvent,
   type PrivateFileRoute,
   type PrivateFiles,
-} from "@/lib/private-files";
-import { SMALL_BODY_BYTES } from "@/lib/private-files/route/handle-download";
+} from "next-private-files";
+import { SMALL_BODY_BYTES } from "@/lib/private-files/src/route/handle-download";
 
 // The file route in process: real local storage in a temp directory, records in
 // a Map, a fake session getter keyed by the `x-test-user` header.
@@ -95,7 +95,7 @@ const docs = privateModel<Doc, number>({
     },
   },
   // Its storage root is a file, so opening anything there fails.
-  broken: { storage: localStorage({ root: path.join(tmp, "not-a-directory") }) },
+  broken: { storage: localFileStorage({ root: path.join(tmp, "not-a-directory") }) },
   truthy: { condition: () => "yes" as unknown as boolean },
 });
 
@@ -131,10 +131,10 @@ beforeAll(async () => {
     if (failSession) throw new Error("session store down");
     return sessions[request.headers.get("x-test-user") ?? ""] ?? null;
   };
-  files = definePrivateFiles({ models: { docs, other }, getSession, storage: localStorage({ root }), signInUrl: "/signin", logger });
+  files = definePrivateFiles({ models: { docs, other }, getSession, storage: localFileStorage({ root }), signInUrl: "/signin", logger });
   route = createPrivateFileRoute(files);
   plainRoute = createPrivateFileRoute(
-    definePrivateFiles({ models: { docs }, getSession, storage: localStorage({ root }), retryAfterSeconds: 30, logger }),
+    definePrivateFiles({ models: { docs }, getSession, storage: localFileStorage({ root }), retryAfterSeconds: 30, logger }),
   );
 });
 

@@ -10,7 +10,8 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { s3Storage, UnsafeStoredPathError, UploadTooLargeError, type FileStorage } from "@/lib/private-files";
+import { UnsafeStoredPathError, UploadTooLargeError, type FileStorage } from "next-private-files";
+import { s3Storage } from "next-private-files/s3";
 import { S3_TEST_BUCKET, startS3rver, type TestS3Server } from "../support/s3rver";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { readAll, streamOf } from "../support/streams";

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { UnsafeStoredPathError } from "@/lib/private-files/storage/errors";
-import { isInside, relativeFolder, relativeSegments } from "@/lib/private-files/storage/safe-path";
+import { UnsafeStoredPathError } from "@/lib/private-files/src/storage/errors";
+import { isInside, relativeFolder, relativeSegments } from "@/lib/private-files/src/storage/safe-path";
 
 /** The reason relativeSegments gives for refusing `stored` (fails the test when it accepts it). */
 function refusal(check: () => unknown): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Signal } from "@/lib/private-files/hooks/signal";
+import { Signal } from "@/lib/private-files/src/hooks/signal";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

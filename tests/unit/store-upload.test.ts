@@ -5,14 +5,12 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   definePrivateFiles,
-  deleteStoredFile,
   intId,
-  localStorage,
+  localFileStorage,
   privateModel,
-  safeExtension,
-  storeUpload,
   UploadTooLargeError,
-} from "@/lib/private-files";
+} from "next-private-files";
+import { deleteStoredFile, safeExtension, storeUpload } from "next-private-files/upload";
 
 type Doc = { id: number; file: string | null; image: string | null; name: string | null };
 
@@ -27,7 +25,7 @@ function setup(options: { maxUploadBytes?: number } = {}) {
   return definePrivateFiles({
     models: { docs },
     getSession: async () => null,
-    storage: localStorage({ root: tmp }),
+    storage: localFileStorage({ root: tmp }),
     maxUploadBytes: options.maxUploadBytes,
     logger: { warn: () => undefined, error: () => undefined },
   });

@@ -3,24 +3,26 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  decodeFormFileName,
   definePrivateFiles,
+  intId,
+  localFileStorage,
+  privateModel,
+  type UploadLimitsOptions,
+  type UploadSlotStore,
+} from "next-private-files";
+import {
+  decodeFormFileName,
   formatBytes,
   idleDownloadStream,
   idleUploadStream,
-  intId,
-  localStorage,
-  privateModel,
   QuotaExceededError,
   readMultipart,
   storeUpload,
   TooManyUploadsError,
   UploadIdleTimeoutError,
   uploadName,
-  type UploadLimitsOptions,
-  type UploadSlotStore,
-} from "@/lib/private-files";
-import { observeStream } from "@/lib/private-files/hooks/observe-stream";
+} from "next-private-files/upload";
+import { observeStream } from "@/lib/private-files/src/hooks/observe-stream";
 
 // One module at a time: the name decoding, the idle streams, and storeUpload's
 // per-user limits over an in-memory slot store. (Through next start and a real
@@ -163,7 +165,7 @@ describe("storeUpload with per-user limits", () => {
     const docs = privateModel<{ id: number; file: string | null }, number>({ id: intId, load: async () => null }).fields({
       file: { uploadTo: "submissions" },
     });
-    return definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localStorage({ root: tmp }), uploads });
+    return definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root: tmp }), uploads });
   }
   const onDisk = async () => (await fs.readdir(path.join(tmp, "submissions")).catch(() => [])).length;
 

@@ -1,13 +1,12 @@
+import { CrossSiteRequestError, UploadTooLargeError } from "next-private-files";
 import {
-  CrossSiteRequestError,
   MultipartError,
   QuotaExceededError,
   TooManyUploadsError,
   UnsupportedFileTypeError,
   UploadIdleTimeoutError,
   UploadLimitsUnavailableError,
-  UploadTooLargeError,
-} from "@/lib/private-files";
+} from "next-private-files/upload";
 import { refuseForeignRequest } from "@/lib/http/guard";
 import { currentUser } from "@/lib/auth/current-user";
 import { createSubmission, SubmissionError, SubmissionNotSavedError } from "@/lib/files/create-submission";

@@ -1,4 +1,4 @@
-import { readJson, RequestBodyError } from "@/lib/private-files";
+import { readJson, RequestBodyError } from "next-private-files";
 import { currentUser } from "@/lib/auth/current-user";
 import { demoOrigins, refuseForeignRequest } from "@/lib/http/guard";
 import { createShareLink, listShareLinks, SHARE_KINDS, type ShareKind } from "@/lib/files/share-links";

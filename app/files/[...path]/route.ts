@@ -1,4 +1,4 @@
-import { createPrivateFileRoute } from "@/lib/private-files";
+import { createPrivateFileRoute } from "next-private-files";
 import { privateFiles } from "@/lib/files/private-files";
 
 // Every download goes through the kit: GET and HEAD serve, other methods get 405.

@@ -1,7 +1,7 @@
 import { parse } from "content-disposition";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { displayName, dispositionFor } from "@/lib/private-files/http/headers";
+import { displayName, dispositionFor } from "@/lib/private-files/src/http/headers";
 import { PROPERTY_TIMEOUT_MS, RUNS } from "./runs";
 
 // ---------------------------------------------------------------------------

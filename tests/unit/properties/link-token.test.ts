@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseToken, signToken, verifySignature } from "@/lib/private-files/links/token";
+import { parseToken, signToken, verifySignature } from "@/lib/private-files/src/links/token";
 import { PROPERTY_TIMEOUT_MS, RUNS } from "./runs";
 
 // A link token is the permission to a file: no edit of it may still be accepted.

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_SEGMENT_LENGTH, parseFilePath, type FilePath } from "@/lib/private-files/route/parse-path";
+import { MAX_SEGMENT_LENGTH, parseFilePath, type FilePath } from "@/lib/private-files/src/route/parse-path";
 import { PROPERTY_TIMEOUT_MS, RUNS } from "./runs";
 
 // ---------------------------------------------------------------------------

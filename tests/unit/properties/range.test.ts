@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideRange, MAX_RANGES, type RangeDecision } from "@/lib/private-files/http/range";
+import { decideRange, MAX_RANGES, type RangeDecision } from "@/lib/private-files/src/http/range";
 import { PROPERTY_TIMEOUT_MS, RUNS } from "./runs";
 
 // ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 import type { NextRequest } from "next/server";
-import { trustProxyFromEnv, withBodyLimit } from "@/lib/private-files";
+import { trustProxyFromEnv } from "next-private-files";
+import { withBodyLimit } from "next-private-files/next";
 import { authOptions } from "@/lib/auth/options";
 import { rateLimitSignIn } from "@/lib/auth/rate-limit-sign-in";
 import { signInLimiter } from "@/lib/auth/sign-in-limiter";

@@ -1,0 +1,315 @@
+import { compiledModel, type AnyPrivateModel, type CompiledField, type CompiledModel, type FieldOf, type RecordOf } from "./model.js";
+import type { Logger, RefusalPage, SessionGetter } from "./types.js";
+import { defaultStorageRoot, localFileStorage } from "../storage/local.js";
+import type { FileStorage } from "../storage/types.js";
+import { consoleLogger } from "./logger.js";
+import type { Delivery } from "../delivery/types.js";
+import type { ResolvedLinks } from "../links/check-link.js";
+import { createLink, DEFAULT_MAX_EXPIRES_IN } from "../links/create-link.js";
+import { linkSecrets } from "../links/secrets.js";
+import { formatFilePath } from "../route/parse-path.js";
+import type { LinkRecord } from "../links/store.js";
+import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types.js";
+import { allowedHosts, isAllowedHost } from "../http/allowed-host.js";
+import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout.js";
+import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits.js";
+
+export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
+  /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
+  models: M;
+  /** Reads the request's session; `nextAuthSession(authOptions)` for next-auth. */
+  getSession: SessionGetter;
+  /** Default storage for fields that name none. Default: local files under `PRIVATE_FILES_ROOT` or `./data/files`. */
+  storage?: FileStorage;
+  /** Public path the catch-all route is mounted at. Default `/files` (`app/files/[...path]/route.ts`). */
+  basePath?: string;
+  /** Where a browser navigation without a session is sent (with `callbackUrl`); unset: plain 401. */
+  signInUrl?: string;
+  /**
+   * The HTML page a browser navigation gets with a 401, 403 or 404 (`Sec-Fetch-Mode:
+   * navigate`, or `Accept: text/html` without it). Unset: the plain-text answers.
+   * The status never changes, and an anonymous navigation still goes to `signInUrl`
+   * when that is set.
+   */
+  refusalPage?: RefusalPage;
+  /** Default upload size limit in bytes. Default 50 MiB. */
+  maxUploadBytes?: number;
+  /** `Retry-After` seconds on 503 when the database or storage fails. Default 5. */
+  retryAfterSeconds?: number;
+  /**
+   * Longest wait, in milliseconds, for each of: the record and session lookup, the
+   * field's condition, the `preDownload` listeners, the `downloadDenied` listeners.
+   * Past it the route answers 503 (a hung database or hook never holds a request
+   * forever). Default 10 000; `Infinity` waits forever.
+   */
+  timeoutMs?: number;
+  /**
+   * Longest pause, in milliseconds, of a client on the other end of a transfer. A
+   * download whose client reads nothing for this long is cut off and its file closed
+   * (the route hands over up to 512 KiB at a time, so a client must take that much per
+   * period); an upload that sends nothing for this long is refused with 408 and its
+   * temp file removed. Default 60 000; `Infinity` waits forever.
+   */
+  idleTimeoutMs?: number;
+  /** Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`. Default: none. */
+  uploads?: UploadLimitsOptions;
+  /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
+  delivery?: Delivery;
+  /** Signed and single-use links (fields opt in with their `links` option). */
+  links?: LinksOptions;
+  /**
+   * The app's own origins (`https://files.example.com`; see `appOrigins`), or a function
+   * that returns them, called once on the first request (so that settings read at run
+   * time, not at build time, count). When set, the file route answers 421 to a request
+   * whose `Host` is none of theirs (DNS rebinding), with one header read and one set
+   * lookup; the upload helpers' Origin check (`readMultipart`'s `origins`) uses them too.
+   * Unset: any Host is served.
+   */
+  origins?: readonly string[] | (() => readonly string[]);
+  logger?: Logger;
+}
+
+export interface ResolvedModel {
+  readonly key: string;
+  /** The declared model: the `sender` hook listeners connect with. */
+  readonly model: AnyPrivateModel;
+  readonly compiled: CompiledModel;
+}
+
+/** The configuration with its defaults applied, built once, read by the route on every request. */
+export interface ResolvedConfig {
+  readonly models: ReadonlyMap<string, ResolvedModel>;
+  readonly getSession: SessionGetter;
+  readonly basePath: string;
+  readonly signInUrl: string | undefined;
+  readonly refusalPage: RefusalPage | undefined;
+  readonly maxUploadBytes: number;
+  readonly retryAfterSeconds: number;
+  readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly uploads: ResolvedUploadLimits;
+  readonly logger: Logger;
+  readonly links: ResolvedLinks;
+  /** The `origins` option, resolved on first use; `undefined` when unset. */
+  origins(): readonly string[] | undefined;
+  /** Whether the file route serves this request's `Host` (always, when `origins` is unset). */
+  hostAllowed(request: Request): boolean;
+  deliveryOf(field: CompiledField): Delivery;
+  storageOf(field: CompiledField): FileStorage;
+}
+
+/** A typed, validated set of private-file declarations: pass it to `createPrivateFileRoute`. */
+export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
+  readonly models: M;
+  /** The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each segment percent-encoded. */
+  fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string;
+  /**
+   * What a field's uploads may be, for an upload form (the server checks again):
+   * `maxBytes`, its `maxUploadBytes` else the config's; `extensions`, those of its
+   * `allowedTypes` (`[".pdf"]`…), empty when any type goes.
+   * @example
+   * ```tsx
+   * const { maxBytes, extensions } = privateFiles.uploadPolicy("invoices", "pdf");
+   * const input = <input type="file" name="file" accept={extensions.join(",")} />;
+   * ```
+   */
+  uploadPolicy<K extends keyof M & string>(model: K, field: FieldOf<M[K]>): UploadPolicy;
+  /** The `idleTimeoutMs` option with its default applied (60 000): pass it to `readMultipart`. */
+  readonly idleTimeoutMs: number;
+  /** The `uploads` option resolved (quota, slots): what `assertWithinQuota` takes. */
+  readonly uploadLimits: ResolvedUploadLimits;
+  /** The `origins` option, resolved on first call; `undefined` when unset. Pass it to `readMultipart`. */
+  origins(): readonly string[] | undefined;
+  /**
+   * The file's URL with a `?token=` that grants it without a session, until it expires
+   * (`singleUse`: for one download). The field must accept the kind of link (its `links`
+   * option). Relative to the site, like `fileUrl`.
+   */
+  signedFileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<string>;
+  /** `signedFileUrl`, with the link's id (to revoke it) and expiry. */
+  createFileLink<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<FileLink>;
+  /** The recorded links (needs `links.store`). */
+  readonly links: {
+    find(id: string): Promise<LinkRecord | null>;
+    /** Revokes a link: from now on it gets 403. `false` when there is no such link. */
+    revoke(id: string): Promise<boolean>;
+    /** Deletes expired links and single-use links used longer ago than the resume window; returns how many. */
+    prune(now?: Date): Promise<number>;
+  };
+}
+
+/** What `uploadPolicy()` tells an upload form. */
+export interface UploadPolicy {
+  /** The largest upload accepted, in bytes. */
+  readonly maxBytes: number;
+  /** The extensions accepted (`".pdf"`…), lowercase with their dot; empty: any. */
+  readonly extensions: readonly string[];
+}
+
+const MiB = 1024 * 1024;
+
+export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
+  options: PrivateFilesOptions<M>,
+): PrivateFiles<M> {
+  const basePath = normaliseBasePath(options.basePath ?? "/files");
+  const models = new Map<string, ResolvedModel>();
+  for (const [key, model] of Object.entries(options.models)) {
+    if (key === "" || key.includes("/")) throw new TypeError(`invalid model key ${JSON.stringify(key)}`);
+    models.set(key, { key, model, compiled: compiledModel(model) });
+  }
+  let defaultStorage = options.storage;
+  let secrets: readonly string[] | undefined;
+  const links: ResolvedLinks = {
+    // Read (and checked) on first use, not at start-up, so `next build` needs no secret;
+    // then kept, rather than re-parsed on every link request.
+    secrets: () => (secrets ??= linkSecrets(options.links?.secrets)),
+    store: options.links?.store,
+    resumeWindowSeconds: options.links?.resumeWindowSeconds ?? 600,
+  };
+  let origins: readonly string[] | undefined;
+  let hosts: ReadonlySet<string> | undefined;
+  const resolveOrigins = () => {
+    if (options.origins === undefined) return undefined;
+    return (origins ??= typeof options.origins === "function" ? options.origins() : options.origins);
+  };
+  const config: ResolvedConfig = {
+    models,
+    getSession: options.getSession,
+    basePath,
+    signInUrl: options.signInUrl,
+    refusalPage: options.refusalPage,
+    maxUploadBytes: options.maxUploadBytes ?? 50 * MiB,
+    retryAfterSeconds: options.retryAfterSeconds ?? 5,
+    timeoutMs: positive(options.timeoutMs, "timeoutMs") ?? 10_000,
+    idleTimeoutMs: positive(options.idleTimeoutMs, "idleTimeoutMs") ?? DEFAULT_IDLE_TIMEOUT_MS,
+    uploads: resolveUploadLimits(options.uploads),
+    logger: options.logger ?? consoleLogger,
+    links,
+    origins: resolveOrigins,
+    hostAllowed(request) {
+      const own = resolveOrigins();
+      if (own === undefined) return true;
+      return isAllowedHost(request, (hosts ??= allowedHosts(own)));
+    },
+    deliveryOf: (field) => field.delivery ?? options.delivery ?? "stream",
+    storageOf(field) {
+      if (field.storage) return field.storage;
+      defaultStorage ??= localFileStorage({ root: defaultStorageRoot() });
+      return defaultStorage;
+    },
+  };
+
+  assertDeliveriesFit(config);
+  assertLinksFit(config);
+
+  const requireStore = () => {
+    if (!links.store) throw new TypeError("recorded links need links.store in the config");
+    return links.store;
+  };
+
+  const lookup = (modelKey: string, fieldName: string) => {
+    const model = models.get(modelKey);
+    const field = model?.compiled.fields.get(fieldName);
+    return model && field ? { model, field } : undefined;
+  };
+
+  /** A record's field: its URL and what a link to it signs. */
+  const locate = (modelKey: string, fieldName: string, record: unknown) => {
+    const found = lookup(modelKey, fieldName);
+    if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+    const name = found.field.fileName(record);
+    const storedPath = found.field.storedPath(record);
+    if (name === null || storedPath === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
+    const compiled = found.model.compiled;
+    const recordId = compiled.id.format(compiled.idOf(record));
+    const url = formatFilePath(basePath, { model: modelKey, field: fieldName, id: recordId, filename: name });
+    return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath } };
+  };
+
+  // Plain functions (no `this`), so `const { signedFileUrl } = privateFiles` works.
+  const createFileLink = (modelKey: string, fieldName: string, record: unknown, linkOptions: CreateLinkOptions = {}): Promise<FileLink> => {
+    const { url, field, file } = locate(modelKey, fieldName, record);
+    return createLink(url, file, field.links, links, linkOptions);
+  };
+
+  const files: PrivateFiles<M> = {
+    models: options.models,
+    uploadPolicy(modelKey, fieldName) {
+      const found = lookup(modelKey, fieldName);
+      if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+      const { maxUploadBytes, allowedTypes } = found.field;
+      return { maxBytes: maxUploadBytes ?? config.maxUploadBytes, extensions: allowedTypes?.flatMap((rule) => rule.extensions) ?? [] };
+    },
+    idleTimeoutMs: config.idleTimeoutMs,
+    uploadLimits: config.uploads,
+    origins: resolveOrigins,
+    fileUrl: (modelKey, fieldName, record) => locate(modelKey, fieldName, record).url,
+    signedFileUrl: async (modelKey, fieldName, record, linkOptions = {}) => (await createFileLink(modelKey, fieldName, record, linkOptions)).url,
+    createFileLink,
+    links: {
+      find: (id) => requireStore().find(id),
+      revoke: (id) => requireStore().revoke(id, new Date()),
+      prune(now = new Date()) {
+        return requireStore().prune({ expiredBefore: now, usedBefore: new Date(now.getTime() - links.resumeWindowSeconds * 1000) });
+      },
+    },
+  };
+  internals.set(files, { config, field: lookup });
+  return files;
+}
+
+/** What the route and the upload helpers read of a `definePrivateFiles()` result; not public. */
+export interface PrivateFilesInternals {
+  readonly config: ResolvedConfig;
+  field(model: string, field: string): { model: ResolvedModel; field: CompiledField } | undefined;
+}
+
+const internals = new WeakMap<object, PrivateFilesInternals>();
+
+/** The resolved configuration behind a `definePrivateFiles()` result; throws for anything else. */
+export function internalsOf(files: object): PrivateFilesInternals {
+  const found = internals.get(files);
+  if (!found) throw new TypeError("not a private-files configuration: make it with definePrivateFiles(...)");
+  return found;
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(value > 0)) throw new TypeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function normaliseBasePath(basePath: string): string {
+  const trimmed = `/${basePath.replace(/^\/+|\/+$/g, "")}`;
+  return trimmed === "/" ? "" : trimmed;
+}
+
+/**
+ * `redirect` needs a storage that presigns URLs: refuse the configuration at start-up,
+ * rather than with a 500 on the first granted download. (Whether a storage has files on
+ * this machine, which `x-sendfile` needs, is only known once a file is opened.)
+ */
+function assertDeliveriesFit(config: ResolvedConfig): void {
+  for (const { key, compiled } of config.models.values()) {
+    for (const field of compiled.fields.values()) {
+      const delivery = config.deliveryOf(field);
+      if (delivery !== "stream" && delivery.mode === "redirect" && !config.storageOf(field).presignedUrl) {
+        throw new TypeError(`${key}.${field.name}: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files`);
+      }
+    }
+  }
+}
+
+/** Single-use links need a store; a lifetime cap must be a whole number of seconds. Checked at start-up. */
+function assertLinksFit(config: ResolvedConfig): void {
+  for (const { key, compiled } of config.models.values()) {
+    for (const field of compiled.fields.values()) {
+      const accepted = field.links;
+      if (accepted?.singleUse && !config.links.store) {
+        throw new TypeError(`${key}.${field.name}: single-use links need links.store in the config (a table every app instance shares)`);
+      }
+      const max = accepted?.maxExpiresIn ?? DEFAULT_MAX_EXPIRES_IN;
+      if (!Number.isInteger(max) || max <= 0) throw new TypeError(`${key}.${field.name}: links.maxExpiresIn must be a whole number of seconds`);
+    }
+  }
+}

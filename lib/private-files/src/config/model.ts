@@ -1,0 +1,147 @@
+import path from "node:path";
+import type { Condition, FieldOptions, FileKey, ModelSource } from "./types.js";
+import type { IdCodec } from "./ids.js";
+import type { FileStorage } from "../storage/types.js";
+import { relativeFolder, relativeSegments } from "../storage/safe-path.js";
+import { fileTypeRules, type FileTypeRule } from "../upload/file-types.js";
+import type { Delivery } from "../delivery/types.js";
+import type { FieldLinkOptions } from "../links/types.js";
+
+// Type-only markers: they carry a model's record and id types from `privateModel()`
+// to `fileUrl()`, conditions and hook listeners, and never exist at run time.
+declare const RECORD_TYPE: unique symbol;
+declare const ID_TYPE: unique symbol;
+declare const FIELD_NAMES: unique symbol;
+declare const MODEL_BRAND: unique symbol;
+
+/** A field declaration with its defaults applied, erased to `unknown` records for the core. */
+export interface CompiledField {
+  readonly name: string;
+  readonly condition: Condition<unknown> | undefined;
+  readonly attachment: boolean;
+  readonly storage: FileStorage | undefined;
+  readonly uploadTo: (originalName: string) => string;
+  readonly denial: "status" | "not-found";
+  readonly maxUploadBytes: number | undefined;
+  /** How the bytes are sent; undefined: the config's. */
+  readonly delivery: Delivery | undefined;
+  /** The types uploads may have; undefined: any. */
+  readonly allowedTypes: readonly FileTypeRule[] | undefined;
+  /** Which links the field accepts; undefined: none. */
+  readonly links: FieldLinkOptions | undefined;
+  /** The stored path on a record, or null when the field is empty. */
+  storedPath(record: unknown): string | null;
+  /**
+   * Whether a stored path lies inside this field's folder (a static `uploadTo`):
+   * a record edited to point into another field's or model's folder is never served.
+   */
+  owns(stored: string): boolean;
+  /** The name people see (URL segment, Content-Disposition): the kept original name, else the stored basename; null when the field is empty. */
+  fileName(record: unknown): string | null;
+}
+
+export interface CompiledModel {
+  readonly id: IdCodec<unknown>;
+  load(id: unknown): PromiseLike<unknown>;
+  idOf(record: unknown): unknown;
+  readonly fields: ReadonlyMap<string, CompiledField>;
+}
+
+/** A declared private model: what `privateModel()` returns and `preDownload` takes as `sender`. */
+export interface PrivateModel<R, Id, F extends string = string> {
+  readonly [RECORD_TYPE]?: R;
+  readonly [ID_TYPE]?: Id;
+  readonly [FIELD_NAMES]?: F;
+  /** Only `privateModel()` makes one. */
+  readonly [MODEL_BRAND]: true;
+}
+
+// The declaration with its defaults applied, kept out of the public object: the route
+// reads it through compiledModel(), applications never see it.
+const compiledModels = new WeakMap<object, CompiledModel>();
+
+/** The compiled declaration of a model made by `privateModel()`; throws for anything else. */
+export function compiledModel(model: AnyPrivateModel): CompiledModel {
+  const compiled = compiledModels.get(model);
+  if (!compiled) throw new TypeError("not a declared model: make it with privateModel(...).fields(...)");
+  return compiled;
+}
+
+/** Any declared model, whatever its record type. */
+export type AnyPrivateModel = PrivateModel<unknown, unknown, string>;
+
+export type RecordOf<M> = M extends PrivateModel<infer R, unknown, string> ? R : never;
+export type IdOf<M> = M extends PrivateModel<unknown, infer Id, string> ? Id : never;
+export type FieldOf<M> = M extends PrivateModel<unknown, unknown, infer F> ? F : never;
+
+/** The first half of a declaration: how records are found. */
+export interface ModelBuilder<R, Id> {
+  /** Declares the file fields; their names must be string fields of the record. */
+  fields<F extends FileKey<R>>(fields: { [K in F]: FieldOptions<R> }): PrivateModel<R, Id, F>;
+}
+
+/**
+ * Declares how a Prisma model's file fields are protected, in two steps so that the
+ * record type is inferred from `load` before the fields are checked against it:
+ *
+ *     privateModel({ id: intId, load: (id) => prisma.invoice.findUnique({ where: { id } }) })
+ *       .fields({ pdf: { condition: isOwner } })
+ */
+export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R, Id> {
+  const idOf = source.idOf ?? ((record: R) => (record as { id?: Id }).id as Id);
+  return {
+    fields(declared) {
+      const fields = new Map<string, CompiledField>();
+      for (const [name, options] of Object.entries(declared) as [string, FieldOptions<R>][]) {
+        fields.set(name, compileField<R>(name, options));
+      }
+      const model = Object.freeze({ [Symbol.toStringTag]: "PrivateModel" }) as unknown as PrivateModel<R, Id, never>;
+      compiledModels.set(model, {
+        id: source.id as IdCodec<unknown>,
+        load: (id) => source.load(id as Id),
+        idOf: (record) => idOf(record as R),
+        fields,
+      });
+      return model;
+    },
+  };
+}
+
+function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField {
+  const uploadTo = declared.uploadTo ?? "";
+  // Checked once, here: a bad folder fails at start-up, not on the first upload.
+  const folder = typeof uploadTo === "string" ? relativeFolder(uploadTo) : [];
+  const originalName = declared.originalName;
+  const stringOrNull = (value: unknown) => (typeof value === "string" && value !== "" ? value : null);
+  const storedPath = (record: unknown) => stringOrNull((record as Record<string, unknown>)[name]);
+  const keptName = (record: unknown) => {
+    if (originalName === undefined) return null;
+    return stringOrNull(typeof originalName === "function" ? originalName(record as R) : (record as Record<string, unknown>)[originalName]);
+  };
+  return {
+    name,
+    condition: declared.condition as Condition<unknown> | undefined,
+    attachment: declared.attachment ?? true,
+    storage: declared.storage,
+    uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,
+    denial: declared.denial ?? "status",
+    maxUploadBytes: declared.maxUploadBytes,
+    allowedTypes: declared.allowedTypes && fileTypeRules(declared.allowedTypes),
+    delivery: declared.delivery,
+    links: declared.links,
+    storedPath,
+    owns(stored) {
+      let segments: string[];
+      try {
+        segments = relativeSegments(stored);
+      } catch {
+        return false;
+      }
+      return segments.length > folder.length && folder.every((segment, i) => segments[i] === segment);
+    },
+    fileName(record) {
+      const stored = storedPath(record);
+      return stored === null ? null : (keptName(record) ?? path.posix.basename(stored));
+    },
+  };
+}

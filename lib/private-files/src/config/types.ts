@@ -1,0 +1,148 @@
+import type { IdCodec } from "./ids.js";
+import type { FileStorage } from "../storage/types.js";
+import type { FileTypeRule } from "../upload/file-types.js";
+import type { Delivery } from "../delivery/types.js";
+import type { FieldLinkOptions } from "../links/types.js";
+import type { LinkDenialReason } from "../links/check-link.js";
+
+/**
+ * The signed-in user that conditions and hooks see. `id` is always set (the session
+ * getters guarantee it); add your own fields by augmenting this interface:
+ *
+ * @example
+ * ```ts
+ * declare module "next-private-files" {
+ *   interface SessionUser {
+ *     role: "staff" | "member";
+ *   }
+ * }
+ * ```
+ */
+export interface SessionUser {
+  /** The user's id, as a string (a number key is compared as its string form). */
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  image?: string | null;
+}
+
+/**
+ * A request's session as the kit sees it: who is signed in. The auth library's own
+ * session object passes as it is (with its other fields), as long as it has this `user`.
+ */
+export interface Session {
+  readonly user: SessionUser;
+}
+
+/**
+ * Reads the session of a request; resolves to `null` when nobody is signed in. A
+ * rejection is not "anonymous": the route answers 503. `nextAuthSession(authOptions)`
+ * from `next-private-files/next-auth` is one.
+ */
+export type SessionGetter = (request: Request) => Promise<Session | null>;
+
+/**
+ * What a condition sees of a download request: the counterpart of Django's
+ * `request` with `request.user`.
+ */
+export interface AccessRequest {
+  readonly request: Request;
+  readonly session: Session | null;
+  /** `null` when nobody is signed in. */
+  readonly user: SessionUser | null;
+}
+
+/** Who may download a field's file: the counterpart of `condition(request, instance)`. */
+export type Condition<R> = (request: AccessRequest, record: R) => boolean | Promise<boolean>;
+
+/** The keys of a record whose value can hold a stored file path. */
+export type FileKey<R> = {
+  [K in keyof R]-?: R[K] extends string | null | undefined ? K : never;
+}[keyof R] &
+  string;
+
+/** Per-field declaration: the counterpart of `PrivateFileField(upload_to=…, condition=…, attachment=…)`. */
+export interface FieldOptions<R> {
+  /**
+   * Folder, relative to the storage root, that uploads go to; or a function of the
+   * original name. A string also confines downloads: a stored path outside this
+   * folder is never served (404). A function confines only to the storage root.
+   */
+  uploadTo?: string | ((originalName: string) => string);
+  /** Who may download. Default: any signed-in user. */
+  condition?: Condition<R>;
+  /**
+   * `true` (default): `Content-Disposition: attachment`. `false`: inline, but only for
+   * types that cannot run script; HTML, SVG, XML and the like are always attachments.
+   */
+  attachment?: boolean;
+  /** Where the bytes live. Default: the config's storage. */
+  storage?: FileStorage;
+  /**
+   * The name shown to people (URL segment and `Content-Disposition`): a record key that
+   * holds the original upload name, or a function. Default: the stored file's basename.
+   */
+  originalName?: FileKey<R> | ((record: R) => string);
+  /** `"status"` (default): 401/403 on denial. `"not-found"`: 404, hiding that the record exists. */
+  denial?: "status" | "not-found";
+  /** Largest upload accepted for this field, in bytes. Default: the config's `maxUploadBytes`. */
+  maxUploadBytes?: number;
+  /**
+   * The file types uploads may have, as MIME types the kit knows (`"application/pdf"`,
+   * `"image/png"`, `"text/plain"`… see KNOWN_FILE_TYPES) or your own FileTypeRule.
+   * An upload must carry one of their extensions and its leading bytes must fit
+   * that type; otherwise `storeUpload` throws UnsupportedFileTypeError (415) before
+   * anything is written. Default: any type.
+   */
+  allowedTypes?: readonly (string | FileTypeRule)[];
+  /** How the bytes are sent (stream, x-accel-redirect, x-sendfile, redirect). Default: the config's. */
+  delivery?: Delivery;
+  /**
+   * Links that work without a session (`signedFileUrl`): `{ signed: true }` for links
+   * valid until they expire, `{ singleUse: true }` for one download. Default: none.
+   */
+  links?: FieldLinkOptions;
+}
+
+/** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */
+export interface ModelSource<R, Id> {
+  /** Turns the `<id>` URL segment into the key type, and back. */
+  id: IdCodec<Id>;
+  /**
+   * Loads a record by id, typically `(id) => prisma.model.findUnique({ where: { id } })`.
+   * `null` or `undefined` (as Drizzle's `findFirst` gives): no such record, 404.
+   */
+  load: (id: Id) => PromiseLike<R | null | undefined>;
+  /** Reads a record's id for URLs. Default: `record.id`. */
+  idOf?: (record: R) => Id;
+}
+
+/** The refusals the route may answer with a page for people (`refusalPage`). */
+export type RefusalStatus = 401 | 403 | 404 | 410;
+
+/** What `refusalPage` is told about a refused browser navigation. */
+export interface Refusal {
+  /** The status the answer keeps: 401 (anonymous, no `signInUrl`), 403, 404, or 410 (a used single-use link). */
+  readonly status: RefusalStatus;
+  /**
+   * Set when a `?token=` link was refused: its short reason (`"link expired"`,
+   * `"link already used"`…, the same words as the plain-text answer) and `LinkDenialReason`.
+   */
+  readonly link?: { readonly reason: LinkDenialReason; readonly message: string };
+  /** The navigation refused (its URL, headers). Never echo parts of it into the page unescaped. */
+  readonly request: Request;
+}
+
+/**
+ * Renders the HTML body of a refusal for a browser navigation: a whole document
+ * (`<!doctype html>…`). Called only for a GET that is a navigation; API clients keep
+ * the plain-text answers. The page is sent with the refusal's status and no file
+ * header, under a Content-Security-Policy that allows inline styles and same-origin
+ * images only (no script).
+ */
+export type RefusalPage = (refusal: Refusal) => string;
+
+export interface Logger {
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}

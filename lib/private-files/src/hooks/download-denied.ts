@@ -1,0 +1,61 @@
+import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
+import type { Session, SessionUser } from "../config/types.js";
+import type { LinkDenialReason } from "../links/check-link.js";
+import { Signal } from "./signal.js";
+
+/**
+ * Why a download was refused:
+ * - `anonymous`: nobody is signed in and the condition needs a user;
+ * - `forbidden`: the condition returned false for the signed-in user;
+ * - `condition-error`: the condition threw (the route answers 500: fail closed);
+ * - `condition-timeout`: the condition did not answer in time (503);
+ * - a `link-…` reason: a `?token=` link was refused (403, or 410 for a used single-use
+ *   link; see LinkDenialReason), or `link-error` when checking it failed (the store is
+ *   down: 503; no link secret configured: 500).
+ */
+export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "condition-timeout" | LinkDenialReason | "link-error";
+
+/** What a `downloadDenied` listener receives. */
+export interface DenialEvent<R> {
+  /** The model key, as in the URL. */
+  readonly model: string;
+  readonly field: string;
+  /** The record's id as it appears in the URL. */
+  readonly recordId: string;
+  readonly record: R;
+  readonly request: Request;
+  readonly session: Session | null;
+  readonly user: SessionUser | null;
+  readonly reason: DenialReason;
+  /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
+  readonly status: number;
+}
+
+export type DenialListener<R> = (event: DenialEvent<R>) => unknown;
+
+interface DownloadDeniedSignal {
+  /** Listens to refused downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
+  connect<R>(listener: DenialListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect(listener: DenialListener<unknown>, options?: { sender?: undefined }): () => void;
+  disconnect<R>(listener: DenialListener<R>): boolean;
+}
+
+const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
+
+/**
+ * Fires when the route refuses a request for an existing record's file (GET or
+ * HEAD), before the refusal is sent, with the reason. Listeners are awaited in
+ * order; one that throws is logged and the refusal stands. Requests that never
+ * reach a record (unknown model, bad id, no record) are 404s, not denials.
+ */
+export const downloadDenied: DownloadDeniedSignal = {
+  connect(listener: DenialListener<never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DenialListener<unknown>, options);
+  },
+  disconnect: (listener) => signal.disconnect(listener as DenialListener<unknown>),
+};
+
+/** Runs the listeners for a model's event; the route's, not part of the public API. */
+export function sendDownloadDenied(sender: AnyPrivateModel, event: DenialEvent<unknown>): Promise<void> {
+  return signal.send(sender, event);
+}

@@ -1,0 +1,54 @@
+import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
+import type { DownloadEvent } from "./pre-download.js";
+import { Signal } from "./signal.js";
+
+/**
+ * How a granted download ended:
+ * - `completed`: every byte of the answer was handed to the server;
+ * - `aborted`: the client went away before the end;
+ * - `failed`: storage failed mid-stream (the connection is cut, never ended normally),
+ *   or a `preDownload` listener threw or timed out before the first byte;
+ * - `offloaded`: handed to nginx, Apache/lighttpd or the object store (see `Delivery`),
+ *   which send the bytes; the kit does not see how it went (`bytesSent` is 0).
+ */
+export type DownloadOutcome = "completed" | "aborted" | "failed" | "offloaded";
+
+/** What a `downloadFinished` listener receives: the `preDownload` event, and how it went. */
+export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
+  readonly outcome: DownloadOutcome;
+  /** The status that was answered: 200 or 206, or 500/503 when a `preDownload` listener failed. */
+  readonly status: number;
+  /** Body bytes handed to the server (a few may still have been in socket buffers on abort). */
+  readonly bytesSent: number;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+}
+
+export type DownloadFinishedListener<R> = (event: DownloadFinishedEvent<R>) => unknown;
+
+interface DownloadFinishedSignal {
+  /** Listens to the end of granted downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
+  connect<R>(listener: DownloadFinishedListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect(listener: DownloadFinishedListener<unknown>, options?: { sender?: undefined }): () => void;
+  disconnect<R>(listener: DownloadFinishedListener<R>): boolean;
+}
+
+const signal = new Signal<DownloadFinishedEvent<unknown>, AnyPrivateModel>();
+
+/**
+ * Fires once per granted GET that went past authorization, after its body ended
+ * (completed, aborted or failed). The answer is already on its way, so listeners
+ * run in the background: nothing awaits them, and one that throws is logged.
+ * Never fires for HEAD, 304 or 416, which send no file bytes.
+ */
+export const downloadFinished: DownloadFinishedSignal = {
+  connect(listener: DownloadFinishedListener<never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DownloadFinishedListener<unknown>, options);
+  },
+  disconnect: (listener) => signal.disconnect(listener as DownloadFinishedListener<unknown>),
+};
+
+/** Runs the listeners for a model's event; the route's, not part of the public API. */
+export function sendDownloadFinished(sender: AnyPrivateModel, event: DownloadFinishedEvent<unknown>): Promise<void> {
+  return signal.send(sender, event);
+}

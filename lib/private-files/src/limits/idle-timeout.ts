@@ -1,0 +1,65 @@
+import { observeStream } from "../hooks/observe-stream.js";
+import { UploadIdleTimeoutError } from "../upload/errors.js";
+
+/** How long a download's client may stop reading, or an upload's client stop sending, by default. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * A download body that gives up on a client that stopped reading: when `ms` pass
+ * after a chunk was handed over without the next one being asked for, the source is
+ * cancelled and this stream errors (see observeStream, which the file route uses with
+ * its report of how the download ended). For an app's own routes that stream a body.
+ * `Infinity`: no limit.
+ */
+export function idleDownloadStream(source: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
+  return Number.isFinite(ms) ? observeStream(source, () => undefined, ms) : source;
+}
+
+/**
+ * An upload body that gives up on a client that stopped sending: when a read waits
+ * `ms` for the next chunk, the source is cancelled and this stream errors with
+ * `UploadIdleTimeoutError` (408), so whatever is writing it removes its temp file.
+ * `Infinity`: no limit.
+ */
+export function idleUploadStream(source: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
+  if (!Number.isFinite(ms)) return source;
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let timer: NodeJS.Timeout | undefined;
+        const idle = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new UploadIdleTimeoutError(ms)), ms);
+        });
+        try {
+          const chunk = await Promise.race([reader.read(), idle]);
+          if (chunk.done) controller.close();
+          else controller.enqueue(chunk.value);
+        } catch (error) {
+          if (error instanceof UploadIdleTimeoutError) void reader.cancel(error).catch(() => undefined);
+          controller.error(error);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * A timer restarted by every sign of progress (`touch`): `onIdle` runs once `ms`
+ * pass without one. For sources that are Node streams (a multipart body).
+ */
+export function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
+  if (!Number.isFinite(ms)) return { touch: () => undefined, stop: () => undefined };
+  let timer = setTimeout(onIdle, ms);
+  return {
+    touch() {
+      clearTimeout(timer);
+      timer = setTimeout(onIdle, ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}

@@ -1,0 +1,140 @@
+import { QuotaExceededError, TooManyUploadsError, UploadLimitsUnavailableError } from "../upload/errors.js";
+
+/**
+ * Where the uploads of every app instance hold their places: a table all instances
+ * share (never process memory), so a per-user limit holds across instances. Each slot
+ * has an expiry, renewed while its upload makes progress, so an instance that crashed
+ * mid-upload frees its slots once they expire.
+ */
+export interface UploadSlotStore {
+  /**
+   * Takes a slot for `user` if fewer than `limit` unexpired slots are held; returns its
+   * id, or `null` when all are taken. Must be atomic across instances: counting then
+   * inserting in two steps lets two uploads both take the last slot (on PostgreSQL,
+   * lock the user's row or an advisory lock in the same transaction). Slots expired at
+   * `now` never count, and may be deleted here.
+   */
+  acquire(user: string, options: { readonly limit: number; readonly now: Date; readonly expiresAt: Date }): Promise<string | null>;
+  /** Moves a held slot's expiry (its upload is still making progress). */
+  renew(id: string, expiresAt: Date): Promise<void>;
+  /** Frees a slot; an unknown or expired one is not an error. */
+  release(id: string): Promise<void>;
+}
+
+/**
+ * How many bytes `user` stores now, across everything the quota covers (the demo:
+ * the sizes of the user's FileSubmission rows). Read when an upload starts, to cap it.
+ */
+export type QuotaSource = (user: string) => Promise<number>;
+
+/** Per-user limits on uploads (the `uploads` option of `definePrivateFiles`). */
+export interface UploadLimitsOptions {
+  /**
+   * Largest total a user may store, in bytes. An upload's limit is the smaller of its
+   * field's `maxUploadBytes` and what is left of the quota, enforced while streaming:
+   * going over stops it at once with `QuotaExceededError` (413), nothing kept. Needs
+   * `usedBytes`. Uploads that run at the same time are each capped by what was left
+   * when they started, so check again when writing the record (`assertWithinQuota`,
+   * in the transaction that inserts it).
+   */
+  quotaBytes?: number;
+  /** What a user stores now; required with `quotaBytes`. */
+  usedBytes?: QuotaSource;
+  /**
+   * How many uploads one user may have in flight at once; one more gets
+   * `TooManyUploadsError` (429 with `Retry-After`) before anything is written. Needs `slots`.
+   */
+  maxConcurrent?: number;
+  /** The shared store of in-flight uploads; required with `maxConcurrent`. */
+  slots?: UploadSlotStore;
+  /** How long a slot outlives its last renewal (an instance that crashed frees it then). Default 120 000 ms. */
+  slotTtlMs?: number;
+  /** `Retry-After` seconds on the 429. Default 5. */
+  retryAfterSeconds?: number;
+}
+
+/** The limits with their defaults applied (`config.uploads`). */
+export interface ResolvedUploadLimits {
+  readonly quota: { readonly bytes: number; readonly usedBytes: QuotaSource } | undefined;
+  readonly concurrency: { readonly max: number; readonly slots: UploadSlotStore; readonly ttlMs: number; readonly retryAfterSeconds: number } | undefined;
+}
+
+/** Validates the option at start-up: a limit without its store is a configuration error, not a silent no-limit. */
+export function resolveUploadLimits(options: UploadLimitsOptions | undefined): ResolvedUploadLimits {
+  const quotaBytes = options?.quotaBytes;
+  const max = options?.maxConcurrent;
+  if (quotaBytes !== undefined && !(quotaBytes >= 0)) throw new TypeError(`uploads.quotaBytes must be a number of bytes, got ${quotaBytes}`);
+  if (quotaBytes !== undefined && !options?.usedBytes) throw new TypeError("uploads.quotaBytes needs uploads.usedBytes (what a user stores now)");
+  if (max !== undefined && !(Number.isInteger(max) && max > 0)) throw new TypeError(`uploads.maxConcurrent must be a positive whole number, got ${max}`);
+  if (max !== undefined && !options?.slots) throw new TypeError("uploads.maxConcurrent needs uploads.slots (a store every app instance shares)");
+  const ttlMs = options?.slotTtlMs ?? 120_000;
+  if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw new TypeError(`uploads.slotTtlMs must be a positive number, got ${ttlMs}`);
+  return {
+    quota: quotaBytes !== undefined && options?.usedBytes ? { bytes: quotaBytes, usedBytes: options.usedBytes } : undefined,
+    concurrency:
+      max !== undefined && options?.slots
+        ? { max, slots: options.slots, ttlMs, retryAfterSeconds: options.retryAfterSeconds ?? 5 }
+        : undefined,
+  };
+}
+
+/** Whether any per-user limit is configured (then `storeUpload` needs the user). */
+export const hasUploadLimits = (limits: ResolvedUploadLimits) => limits.quota !== undefined || limits.concurrency !== undefined;
+
+/** A failing limits store refuses the upload (fail closed) with a 503. */
+const unavailable = (error: unknown): never => {
+  throw new UploadLimitsUnavailableError(error);
+};
+
+/** A held upload slot: renewed in the background until `release()`. */
+export interface HeldSlot {
+  release(): Promise<void>;
+}
+
+/**
+ * Takes one of the user's upload slots, or throws `TooManyUploadsError` (or
+ * `UploadLimitsUnavailableError` when the store fails). The slot is
+ * renewed every third of its lifetime until released, so a long upload keeps it and a
+ * crashed instance's slot expires.
+ */
+export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: string): Promise<HeldSlot> {
+  const concurrency = limits.concurrency;
+  if (!concurrency) return { release: () => Promise.resolve() };
+  const { slots, ttlMs, max } = concurrency;
+  const now = new Date();
+  const id = await slots.acquire(user, { limit: max, now, expiresAt: new Date(now.getTime() + ttlMs) }).catch(unavailable);
+  if (id === null) throw new TooManyUploadsError(max, concurrency.retryAfterSeconds);
+  const renewal = setInterval(() => {
+    slots.renew(id, new Date(Date.now() + ttlMs)).catch(() => undefined);
+  }, ttlMs / 3);
+  renewal.unref();
+  let released: Promise<void> | undefined;
+  return {
+    release() {
+      clearInterval(renewal);
+      return (released ??= slots.release(id));
+    },
+  };
+}
+
+/**
+ * What is left of `user`'s quota now (`Infinity` without a quota); throws
+ * `QuotaExceededError` when nothing is.
+ */
+export async function remainingQuota(limits: ResolvedUploadLimits, user: string): Promise<{ remaining: number; used: number }> {
+  if (!limits.quota) return { remaining: Infinity, used: 0 };
+  const used = await limits.quota.usedBytes(user).catch(unavailable);
+  const remaining = limits.quota.bytes - used;
+  if (remaining <= 0) throw new QuotaExceededError(limits.quota.bytes, used);
+  return { remaining, used };
+}
+
+/**
+ * The exact check when the record is written: throws `QuotaExceededError` when
+ * `usedBytes` (read in the transaction that inserts the record, with the user's row
+ * locked, so concurrent uploads are counted) plus `addedBytes` exceeds the quota.
+ * Delete the stored file when it throws. No quota configured: never throws.
+ */
+export function assertWithinQuota(limits: ResolvedUploadLimits, usedBytes: number, addedBytes: number): void {
+  if (limits.quota && usedBytes + addedBytes > limits.quota.bytes) throw new QuotaExceededError(limits.quota.bytes, usedBytes);
+}

@@ -1,0 +1,70 @@
+import type { LinkRecord, LinkStore } from "./store.js";
+
+/**
+ * The parts of a Prisma model delegate (`prisma.fileLinkToken`) the link store uses,
+ * typed structurally so the kit needs no generated client. The model:
+ *
+ * ```prisma
+ * model FileLinkToken {
+ *   id        String    @id
+ *   model     String
+ *   field     String
+ *   recordId  String
+ *   singleUse Boolean
+ *   expiresAt DateTime
+ *   createdAt DateTime
+ *   createdBy String?
+ *   usedAt    DateTime?
+ *   usedBy    String?
+ *   revokedAt DateTime?
+ *   @@index([model, field, recordId])
+ *   @@index([expiresAt])
+ * }
+ * ```
+ */
+export interface LinkTokenDelegate {
+  create(args: { data: LinkRecord }): PromiseLike<unknown>;
+  findUnique(args: { where: { id: string } }): PromiseLike<LinkRecord | null>;
+  updateMany(args: { where: LinkTokenWhere; data: { usedAt?: Date | null; usedBy?: string | null; revokedAt?: Date } }): PromiseLike<{ count: number }>;
+  deleteMany(args: { where: { OR: LinkTokenWhere[] } }): PromiseLike<{ count: number }>;
+}
+
+interface LinkTokenWhere {
+  id?: string;
+  usedAt?: Date | null | { lt: Date };
+  revokedAt?: null;
+  expiresAt?: { gt: Date } | { lt: Date };
+}
+
+/** A LinkStore over a Prisma model (SQLite, PostgreSQL, any database Prisma drives). */
+export function prismaLinkStore(delegate: LinkTokenDelegate): LinkStore {
+  return {
+    async create(link) {
+      await delegate.create({ data: { ...link, usedAt: null, usedBy: null, revokedAt: null } });
+    },
+    async find(id) {
+      return (await delegate.findUnique({ where: { id } })) ?? null;
+    },
+    async consume(id, at, by) {
+      // The WHERE is re-checked on the row as it is when the UPDATE runs (PostgreSQL
+      // re-evaluates it after waiting for a concurrent writer; SQLite writes one at a
+      // time), so only one caller ever sees count 1.
+      const { count } = await delegate.updateMany({
+        where: { id, usedAt: null, revokedAt: null, expiresAt: { gt: at } },
+        data: { usedAt: at, usedBy: by },
+      });
+      return count === 1;
+    },
+    async release(id, usedAt) {
+      await delegate.updateMany({ where: { id, usedAt }, data: { usedAt: null, usedBy: null } });
+    },
+    async revoke(id, at) {
+      const { count } = await delegate.updateMany({ where: { id }, data: { revokedAt: at } });
+      return count === 1;
+    },
+    async prune({ expiredBefore, usedBefore }) {
+      const { count } = await delegate.deleteMany({ where: { OR: [{ expiresAt: { lt: expiredBefore } }, { usedAt: { lt: usedBefore } }] } });
+      return count;
+    },
+  };
+}

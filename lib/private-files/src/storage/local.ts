@@ -1,0 +1,231 @@
+import { randomUUID } from "node:crypto";
+import { constants, existsSync, readlinkSync } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { UnsafeStoredPathError, UploadTooLargeError } from "./errors.js";
+import { fileRangeStream, readRange } from "./file-stream.js";
+import { isInside, relativeFolder, relativeSegments } from "./safe-path.js";
+import type { ByteRange, FileStorage, OpenedFile, SavedFile, SaveOptions } from "./types.js";
+
+export interface LocalStorageOptions {
+  /** The storage root: keep it outside `public/`. Relative paths resolve from the working directory. */
+  root: string;
+}
+
+/** Where the default storage lives: `PRIVATE_FILES_ROOT`, else `./data/files`. */
+export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string {
+  // A constant path is a file reference to a bundler: without the comment, a bundle that
+  // imports this (the proxy's did) traced every stored file under data/files.
+  return env.PRIVATE_FILES_ROOT?.trim() || path.join(/* turbopackIgnore: true */ "data", "files");
+}
+
+// Bundler tracing: `next build` follows fs calls to find the files a route needs
+// at run time and copies them into `.next/standalone`. A path it cannot work out
+// (the storage root comes from configuration) makes Turbopack trace the whole
+// project, so a Docker image would carry every stored file, the database and the
+// secrets. Every fs call on a storage path below carries `turbopackIgnore`, which
+// tells Turbopack the path is only known at run time; nothing of the root is traced.
+// (Webpack builds trace with @vercel/nft, which adds only paths it can compute;
+// apps also exclude their data folder with `outputFileTracingExcludes`.)
+
+/**
+ * Files in a directory on this machine: the default storage.
+ *
+ * @example
+ * ```ts
+ * import { localFileStorage } from "next-private-files";
+ *
+ * const storage = localFileStorage({ root: "/var/lib/my-app/files" });
+ * ```
+ */
+export function localFileStorage(options: LocalStorageOptions): FileStorage {
+  return createLocalStorage(options, PROC_FDS);
+}
+
+/**
+ * The old name of {@link localFileStorage}, which shadowed the browser's `localStorage`.
+ * @deprecated Use `localFileStorage`; this alias goes in 0.3.0.
+ */
+export const localStorage = localFileStorage;
+
+/**
+ * Internal, not exported from the kit: `procFds: false` makes the storage work as it does
+ * where there is no /proc (judge the path with realpath, then open it with O_NOFOLLOW),
+ * so that the unit tests on Linux cover that way too.
+ */
+export function createLocalStorage(options: LocalStorageOptions, procFds: boolean): FileStorage {
+  return new LocalStorage(path.resolve(/* turbopackIgnore: true */ options.root), procFds);
+}
+
+class LocalStorage implements FileStorage {
+  #realRoot: Promise<string> | undefined;
+
+  constructor(
+    readonly root: string,
+    /** Ask /proc/self/fd where an opened file really is (Linux), instead of realpath before the open. */
+    private readonly procFds: boolean,
+  ) {}
+
+  /** The root with symlinks resolved, created on first use. */
+  private realRoot(): Promise<string> {
+    this.#realRoot ??= fs
+      .mkdir(/* turbopackIgnore: true */ this.root, { recursive: true })
+      .then(() => fs.realpath(/* turbopackIgnore: true */ this.root))
+      .catch((error: unknown) => {
+        this.#realRoot = undefined;
+        throw error;
+      });
+    return this.#realRoot;
+  }
+
+  async open(stored: string): Promise<OpenedFile | null> {
+    const segments = relativeSegments(stored);
+    const root = await this.realRoot();
+    let target = path.join(root, ...segments);
+    // Stryker disable next-line ConditionalExpression: equivalent; on Linux, judging the path first as well costs one realpath call, and the descriptor check still decides
+    if (!this.procFds) {
+      // Without /proc (not Linux), judge where the path leads before opening it.
+      const real = await realPathOrNull(target);
+      if (real === null) return null;
+      // Stryker disable next-line ConditionalExpression: equivalent; the same check runs on the same path right after the open
+      if (!isInside(root, real)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+      target = real;
+    }
+
+    let handle: fs.FileHandle;
+    try {
+      // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a
+      // writer forever, holding a libuv thread; it is refused below as not a regular file.
+      // Reads of regular files ignore the flag. O_NOFOLLOW where the path was judged
+      // before the open: a symlink swapped in meanwhile is refused, not followed.
+      const noFollow = this.procFds ? 0 : constants.O_NOFOLLOW;
+      handle = await fs.open(/* turbopackIgnore: true */ target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    try {
+      // A symlink inside the root may point anywhere: judge where the opened file really
+      // is. Asking the descriptor (Linux) costs no extra trip to the thread pool and
+      // leaves no gap between the check and the open for a symlink to be swapped in.
+      const real = this.procFds ? openedPath(handle) : target;
+      if (!isInside(root, real)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+      const stat = await handle.stat();
+      if (!stat.isFile()) {
+        await handle.close();
+        return null;
+      }
+      return openedFile(handle, stat.size, stat.mtime, real);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile> {
+    const folderSegments = relativeFolder(options.folder);
+    const root = await this.realRoot();
+    const folder = path.join(root, ...folderSegments);
+    await fs.mkdir(/* turbopackIgnore: true */ folder, { recursive: true });
+    const realFolder = await fs.realpath(/* turbopackIgnore: true */ folder);
+    if (!isInside(root, realFolder)) {
+      throw new UnsafeStoredPathError(options.folder, "upload folder resolves outside the storage root");
+    }
+
+    const name = `${randomUUID()}${options.extension}`;
+    // The temp file sits beside its final place so the rename is atomic; its name
+    // starts with a dot and is never a stored path, so no half file is ever served.
+    const temp = path.join(realFolder, `.upload-${randomUUID()}.part`);
+    let size = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        if (size > options.maxBytes) callback(new UploadTooLargeError(options.maxBytes));
+        else callback(null, chunk);
+      },
+    });
+    try {
+      await pipeline(
+        Readable.fromWeb(source as NodeWebReadableStream<Uint8Array>),
+        limit,
+        // Owner read-write, group read: a front server doing X-Accel-Redirect or
+        // X-Sendfile reads the file when its user is in the app's group; others never.
+        (await fs.open(/* turbopackIgnore: true */ temp, "wx", 0o640)).createWriteStream(),
+      );
+      await fs.rename(/* turbopackIgnore: true */ temp, /* turbopackIgnore: true */ path.join(realFolder, name));
+    } catch (error) {
+      await fs.rm(/* turbopackIgnore: true */ temp, { force: true });
+      throw error;
+    }
+    return { path: [...folderSegments, name].join("/"), size };
+  }
+
+  async delete(stored: string): Promise<void> {
+    const segments = relativeSegments(stored);
+    const root = await this.realRoot();
+    const target = path.join(root, ...segments);
+    let folder: string;
+    try {
+      folder = await fs.realpath(/* turbopackIgnore: true */ path.dirname(target));
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    if (!isInside(root, folder)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+    // rm removes a symlink itself, never what it points at.
+    await fs.rm(/* turbopackIgnore: true */ path.join(folder, path.basename(target)), { force: true });
+  }
+}
+
+function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, localPath: string): OpenedFile {
+  let closed: Promise<void> | undefined;
+  const close = () => (closed ??= handle.close().catch(() => undefined));
+  return {
+    size,
+    lastModified,
+    localPath,
+    // Stored names are generated and never rewritten, so mtime and size identify the
+    // bytes. nginx's format ("<mtime s hex>-<size hex>"), so that validators agree
+    // when nginx serves the file (x-accel-redirect).
+    etag: `"${Math.floor(lastModified.getTime() / 1000).toString(16)}-${size.toString(16)}"`,
+    stream(range?: ByteRange) {
+      return fileRangeStream(handle, range?.start ?? 0, range?.end ?? size - 1, close);
+    },
+    async read(range?: ByteRange) {
+      try {
+        return await readRange(handle, range?.start ?? 0, range?.end ?? size - 1);
+      } finally {
+        await close();
+      }
+    },
+    close,
+  };
+}
+
+/** Linux names every open descriptor's file under /proc/self/fd. */
+// Stryker disable next-line all: which way runs cannot be seen from outside on Linux; both give the same answers (local-storage-without-proc.test.ts runs both)
+const PROC_FDS = process.platform === "linux" && existsSync("/proc/self/fd");
+
+/** Where an open descriptor's file really is, symlinks resolved (Linux). */
+function openedPath(handle: fs.FileHandle): string {
+  // A file removed since it was opened reads "<path> (deleted)": still where it was.
+  return readlinkSync(/* turbopackIgnore: true */ `/proc/self/fd/${handle.fd}`).replace(/ \(deleted\)$/, "");
+}
+
+async function realPathOrNull(target: string): Promise<string | null> {
+  try {
+    return await fs.realpath(/* turbopackIgnore: true */ target);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  // Stryker disable next-line OptionalChaining: equivalent; file system calls never reject with undefined
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR";
+}

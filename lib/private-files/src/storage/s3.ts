@@ -1,0 +1,312 @@
+import { randomUUID } from "node:crypto";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { contentTypeFor } from "../http/headers.js";
+import { UploadTooLargeError } from "./errors.js";
+import { relativeFolder, relativeSegments } from "./safe-path.js";
+import type { ByteRange, FileStorage, OpenedFile, PresignOptions, SavedFile, SaveOptions } from "./types.js";
+
+export interface S3StorageOptions {
+  /**
+   * The client: region, endpoint, credentials. For MinIO, R2 and other S3-compatible
+   * stores set `endpoint` and `forcePathStyle: true`; where the store rejects the
+   * SDK's default CRC32 checksums, also `requestChecksumCalculation` and
+   * `responseChecksumValidation: "WHEN_REQUIRED"` (see the README).
+   */
+  client: S3Client;
+  /** The bucket; it must exist (creating it is the operator's job). */
+  bucket: string;
+  /**
+   * A folder inside the bucket for every key: `"private/"` stores `docs/a.pdf` as
+   * `private/docs/a.pdf`. Checked like a stored path; a trailing slash is implied.
+   * Default: none (keys are the stored paths).
+   */
+  prefix?: string;
+  /**
+   * Bytes per multipart part (at least 5 MiB, S3's minimum). Files up to one part go up
+   * in a single PutObject. Default 5 MiB, or more when `maxBytes` needs it to stay
+   * within S3's 10 000 parts.
+   */
+  partSize?: number;
+  /** Parts uploaded in parallel per upload; memory per upload is about `(queueSize + 1) × partSize`. Default 2. */
+  queueSize?: number;
+}
+
+const MiB = 1024 * 1024;
+const MIN_PART_SIZE = 5 * MiB;
+const MAX_PARTS = 10_000;
+
+/**
+ * Files in an S3 bucket (AWS S3, MinIO, Cloudflare R2, any S3-compatible store).
+ * Downloads stream a ranged GetObject, so only the bytes asked for cross the network;
+ * the ETag and Last-Modified are the object's. Uploads stream through `@aws-sdk/lib-storage`
+ * (multipart past one part) under the size limit; past it the upload is aborted and
+ * nothing stays in the bucket.
+ */
+export function s3Storage(options: S3StorageOptions): FileStorage {
+  return new S3Storage(options);
+}
+
+class S3Storage implements FileStorage {
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly partSize: number | undefined;
+  readonly queueSize: number;
+
+  constructor(options: S3StorageOptions) {
+    if (!options.bucket) throw new TypeError("s3Storage needs a bucket");
+    if (options.partSize !== undefined && !(options.partSize >= MIN_PART_SIZE)) {
+      throw new TypeError(`partSize must be at least ${MIN_PART_SIZE} bytes (S3's minimum part size)`);
+    }
+    this.client = options.client;
+    this.bucket = options.bucket;
+    const prefix = relativeFolder(options.prefix ?? "");
+    this.prefix = prefix.length === 0 ? "" : `${prefix.join("/")}/`;
+    this.partSize = options.partSize;
+    this.queueSize = Math.max(1, Math.floor(options.queueSize ?? 2));
+  }
+
+  /** The object key of a stored path; throws UnsafeStoredPathError for `..`, absolute paths and the like. */
+  private key(stored: string): string {
+    return this.prefix + relativeSegments(stored).join("/");
+  }
+
+  async open(stored: string): Promise<OpenedFile | null> {
+    const key = this.key(stored);
+    let head;
+    try {
+      head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+    const size = head.ContentLength;
+    if (size === undefined || !Number.isSafeInteger(size) || size < 0) {
+      throw new Error(`HeadObject of ${key} gave no usable Content-Length`);
+    }
+    const lastModified = head.LastModified ?? new Date(0);
+    const etag = quotedEtag(head.ETag) ?? `"${size.toString(16)}-${lastModified.getTime().toString(16)}"`;
+    return new S3OpenedFile(this.client, this.bucket, key, size, lastModified, etag, head.ETag);
+  }
+
+  async save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile> {
+    const folder = relativeFolder(options.folder);
+    const stored = [...folder, `${randomUUID()}${options.extension}`].join("/");
+    const key = this.prefix + stored;
+
+    let size = 0;
+    let tooLarge = false;
+    let sourceFailed: { error: unknown } | undefined;
+    const counted = watchErrors(source, (error) => (sourceFailed = { error })).pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.byteLength;
+          if (size > options.maxBytes) {
+            tooLarge = true;
+            // Errors the body lib-storage reads (it aborts the multipart upload) and
+            // cancels the source (the request body stops).
+            controller.error(new UploadTooLargeError(options.maxBytes));
+          } else {
+            controller.enqueue(chunk);
+          }
+        },
+      }),
+    );
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: counted,
+        ContentType: contentTypeFor(`file${options.extension}`),
+      },
+      partSize: this.partSize ?? Math.max(MIN_PART_SIZE, Math.ceil(options.maxBytes / MAX_PARTS)),
+      queueSize: this.queueSize,
+      // Never leave parts behind: on any error lib-storage sends AbortMultipartUpload.
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      // A single PutObject may have landed before the failure was seen; remove it too.
+      await this.removeKey(key).catch(() => undefined);
+      // The cause, not a failed cleanup (an AbortMultipartUpload the store refused) hiding it.
+      if (tooLarge) throw new UploadTooLargeError(options.maxBytes);
+      if (sourceFailed) throw sourceFailed.error;
+      throw error;
+    }
+    if (size > options.maxBytes) {
+      await this.removeKey(key).catch(() => undefined);
+      throw new UploadTooLargeError(options.maxBytes);
+    }
+    return { path: stored, size };
+  }
+
+  async delete(stored: string): Promise<void> {
+    await this.removeKey(this.key(stored));
+  }
+
+  private async removeKey(key: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  async presignedUrl(stored: string, options: PresignOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.key(stored),
+      ResponseContentType: options.contentType,
+      ResponseContentDisposition: options.contentDisposition,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.expiresIn });
+  }
+}
+
+class S3OpenedFile implements OpenedFile {
+  /** Requests of streams taken and not yet finished: `close()` aborts them. */
+  readonly #inFlight = new Set<AbortController>();
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly key: string,
+    readonly size: number,
+    readonly lastModified: Date,
+    readonly etag: string,
+    /** The ETag exactly as the store sent it, for `If-Match` on the GET. */
+    private readonly rawEtag: string | undefined,
+  ) {}
+
+  stream(range?: ByteRange): ReadableStream<Uint8Array> {
+    const start = range?.start ?? 0;
+    const end = range?.end ?? this.size - 1;
+    const expected = end - start + 1;
+    const abort = new AbortController();
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let received = 0;
+    const finish = () => {
+      abort.abort();
+      this.#inFlight.delete(abort);
+    };
+    this.#inFlight.add(abort);
+
+    return new ReadableStream<Uint8Array>(
+      {
+        // Lazy: the GET goes out when the consumer first reads, and each read pulls one
+        // chunk of the object's body (backpressure reaches the socket).
+        pull: async (controller) => {
+          try {
+            if (expected <= 0) {
+              this.#inFlight.delete(abort);
+              controller.close();
+              return;
+            }
+            if (!reader) {
+              reader = await this.get(start, end, abort.signal);
+              // Cancelled while the GET was on its way: release the body it brought.
+              if (abort.signal.aborted) throw abort.signal.reason ?? new Error("stream cancelled");
+            }
+            const { done, value } = await reader.read();
+            if (done) {
+              // A short body must never look like a complete one: the route cuts the connection.
+              if (received !== expected) throw new Error(`object ${this.key} ended after ${received} of ${expected} bytes`);
+              this.#inFlight.delete(abort);
+              controller.close();
+              return;
+            }
+            received += value.byteLength;
+            if (received > expected) throw new Error(`object ${this.key} sent more than the ${expected} bytes asked for`);
+            controller.enqueue(value);
+          } catch (error) {
+            finish();
+            await reader?.cancel(error).catch(() => undefined);
+            controller.error(error);
+          }
+        },
+        // The client went away: abort the request so its socket is not left busy.
+        cancel: async (reason) => {
+          finish();
+          await reader?.cancel(reason).catch(() => undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** A ranged GetObject of exactly `start`–`end`; `If-Match` makes a replaced object fail instead of mixing versions. */
+  private async get(start: number, end: number, signal: AbortSignal): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+    const response = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: this.key,
+        Range: `bytes=${start}-${end}`,
+        IfMatch: this.rawEtag,
+      }),
+      { abortSignal: signal },
+    );
+    if (!response.Body) throw new Error(`GetObject of ${this.key} returned no body`);
+    const body = response.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+    // Stores that ignore If-Match or Range must not slip another version or the whole
+    // object under the headers already planned from HeadObject.
+    const length = response.ContentLength;
+    let problem: string | undefined;
+    if (length !== undefined && length !== end - start + 1) problem = `answered ${length} bytes for a range of ${end - start + 1}`;
+    else if (this.rawEtag && response.ETag && response.ETag !== this.rawEtag) problem = "changed since it was opened";
+    if (problem) {
+      await body.cancel().catch(() => undefined);
+      throw new Error(`GetObject of ${this.key} ${problem}`);
+    }
+    return body.getReader();
+  }
+
+  async close(): Promise<void> {
+    for (const abort of this.#inFlight) abort.abort();
+    this.#inFlight.clear();
+  }
+}
+
+/** The same bytes, telling `onError` when reading the source fails (the client went away mid-upload, say). */
+function watchErrors(source: ReadableStream<Uint8Array>, onError: (error: unknown) => void): ReadableStream<Uint8Array> {
+  const reader = source.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          onError(error);
+          controller.error(error);
+          return;
+        }
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The object is not there: HeadObject answers 404 NotFound, GetObject and DeleteObject NoSuchKey. */
+function isMissing(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return e?.$metadata?.httpStatusCode === 404 || e?.name === "NotFound" || e?.name === "NoSuchKey" || e?.Code === "NoSuchKey";
+}
+
+/** S3 sends ETags quoted; some compatible stores do not. Weak ones are kept as they are. */
+function quotedEtag(etag: string | undefined): string | undefined {
+  if (!etag) return undefined;
+  if (/^(W\/)?"[^"]*"$/.test(etag)) return etag;
+  return `"${etag.replace(/"/g, "")}"`;
+}

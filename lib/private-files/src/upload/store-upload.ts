@@ -1,0 +1,157 @@
+import path from "node:path";
+import { internalsOf, type PrivateFiles, type ResolvedConfig } from "../config/define.js";
+import type { AnyPrivateModel, CompiledField, FieldOf } from "../config/model.js";
+import { displayName } from "../http/headers.js";
+import { UploadTooLargeError } from "../storage/errors.js";
+import { idleUploadStream } from "../limits/idle-timeout.js";
+import { acquireUploadSlot, hasUploadLimits, remainingQuota, type ResolvedUploadLimits } from "../limits/upload-limits.js";
+import { QuotaExceededError, UnsupportedFileTypeError } from "./errors.js";
+import { SNIFF_BYTES, type FileTypeRule } from "./file-types.js";
+import { peek } from "./peek.js";
+
+/** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
+export interface UploadStream {
+  readonly stream: ReadableStream<Uint8Array>;
+  /** The name the client sent; kept (cleaned) for `Content-Disposition`. */
+  readonly name: string;
+  /** The declared size, when known: a larger one is refused before any byte is written. */
+  readonly size?: number;
+}
+
+export interface StoredUpload {
+  /** Stored path relative to the storage root: save it in the record's field. */
+  readonly path: string;
+  /** The client's name, cleaned of control characters and path separators and cut to 255 characters: save it for downloads. */
+  readonly originalName: string;
+  readonly size: number;
+}
+
+/** Longest original name kept, in characters: fits a URL segment and any file system's name limit. */
+export const MAX_NAME_LENGTH = 255;
+
+/** The client's name cleaned for display, cut to MAX_NAME_LENGTH characters keeping its extension. */
+export function uploadName(name: string): string {
+  const cleaned = Array.from(displayName(name));
+  if (cleaned.length <= MAX_NAME_LENGTH) return cleaned.join("");
+  const extension = Array.from(safeExtension(cleaned.join("")));
+  return [...cleaned.slice(0, MAX_NAME_LENGTH - extension.length), ...extension].join("");
+}
+
+/** Only short alphanumeric extensions survive onto the generated name. */
+export function safeExtension(name: string): string {
+  const extension = path.extname(name).toLowerCase();
+  return /^\.[a-z0-9]{1,16}$/.test(extension) ? extension : "";
+}
+
+/** Options of `storeUpload`. */
+export interface StoreUploadOptions {
+  /** A limit lower than the field's, in bytes. */
+  readonly maxBytes?: number;
+  /**
+   * The uploading user's id: required when the config sets `uploads` limits (a quota
+   * or a concurrent-upload limit), which are counted per user. `null`: a write by the
+   * application itself (a seed, an import), under no user's limits; never pass it for
+   * a client's upload.
+   */
+  readonly user?: string | null;
+}
+
+/**
+ * Stores an upload for `model.field`: under the field's `uploadTo` folder, with a
+ * generated unique name that keeps the extension, written to a temp file and renamed
+ * into place. Past the size limit the write stops, the temp file is removed and an
+ * `UploadTooLargeError` (status 413) is thrown. A type the field does not allow
+ * (by extension, then by leading bytes) throws `UnsupportedFileTypeError` (415)
+ * before anything is written. With the config's `uploads` limits: a user with all
+ * upload slots taken gets `TooManyUploadsError` (429) and one over the quota
+ * `QuotaExceededError` (413), before anything is written or at the byte that goes
+ * over. A client that sends nothing for `idleTimeoutMs` gets `UploadIdleTimeoutError`
+ * (408). In every refusal the temp file is removed.
+ */
+export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
+  files: PrivateFiles<M>,
+  model: K,
+  field: FieldOf<M[K]>,
+  upload: File | UploadStream,
+  options: StoreUploadOptions = {},
+): Promise<StoredUpload> {
+  const { config, field: lookup } = internalsOf(files);
+  const found = lookup(model, field);
+  if (!found) throw new TypeError(`no private file field ${model}.${field}`);
+  const source = upload instanceof Blob ? { stream: upload.stream(), name: upload.name, size: upload.size } : upload;
+  try {
+    return await store(config, found.field, source, options);
+  } catch (error) {
+    // Refused before the store took the stream: stop the client's body. (Once taken,
+    // the stream is locked, this cancel fails, and the store has ended it already.)
+    await source.stream.cancel().catch(() => undefined);
+    throw error;
+  }
+}
+
+const NO_LIMITS: ResolvedUploadLimits = { quota: undefined, concurrency: undefined };
+
+async function store(config: ResolvedConfig, field: CompiledField, source: UploadStream, options: StoreUploadOptions): Promise<StoredUpload> {
+  const fieldMax = options.maxBytes ?? field.maxUploadBytes ?? config.maxUploadBytes;
+  if (source.size !== undefined && source.size > fieldMax) throw new UploadTooLargeError(fieldMax);
+  if (hasUploadLimits(config.uploads) && options.user === undefined) {
+    throw new TypeError("storeUpload: the config sets per-user upload limits, so pass the uploading user (options.user)");
+  }
+  const limits = options.user === null || options.user === undefined ? NO_LIMITS : config.uploads;
+  const user = options.user ?? "";
+  const slot = await acquireUploadSlot(limits, user);
+  try {
+    const quota = await remainingQuota(limits, user);
+    const overQuota = () => new QuotaExceededError(limits.quota?.bytes ?? 0, quota.used);
+    if (source.size !== undefined && source.size > quota.remaining) throw overQuota();
+    const maxBytes = Math.min(fieldMax, quota.remaining);
+    const originalName = uploadName(source.name);
+    const extension = safeExtension(originalName);
+    const watched = idleUploadStream(source.stream, config.idleTimeoutMs);
+    const stream = field.allowedTypes ? await checkType(watched, extension, field.allowedTypes) : watched;
+    try {
+      const saved = await config.storageOf(field).save(stream, { folder: field.uploadTo(originalName), extension, maxBytes });
+      return { path: saved.path, originalName, size: saved.size };
+    } catch (error) {
+      // The quota, not the field's limit, was what the upload went over.
+      if (error instanceof UploadTooLargeError && maxBytes < fieldMax) throw overQuota();
+      throw error;
+    }
+  } finally {
+    await slot.release().catch(() => undefined);
+  }
+}
+
+/** The extension picks the type; the leading bytes must fit it. Returns the stream to store. */
+async function checkType(
+  source: ReadableStream<Uint8Array>,
+  extension: string,
+  allowed: readonly FileTypeRule[],
+): Promise<ReadableStream<Uint8Array>> {
+  const types = allowed.map((rule) => rule.type);
+  const rule = allowed.find((candidate) => candidate.extensions.includes(extension));
+  if (!rule) {
+    await source.cancel().catch(() => undefined);
+    const named = extension === "" ? "a file without an extension" : `a ${extension} file`;
+    throw new UnsupportedFileTypeError(`${named} is not accepted here; accepted: ${types.join(", ")}`, types);
+  }
+  const { head, stream } = await peek(source, SNIFF_BYTES);
+  if (!rule.matches(head)) {
+    await stream.cancel().catch(() => undefined);
+    throw new UnsupportedFileTypeError(`the file's content is not ${rule.type}, as its ${extension} extension says`, types);
+  }
+  return stream;
+}
+
+/** Removes a stored file of `model.field` (after a failed database write, or when a record is deleted). */
+export async function deleteStoredFile<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
+  files: PrivateFiles<M>,
+  model: K,
+  field: FieldOf<M[K]>,
+  storedPath: string,
+): Promise<void> {
+  const { config, field: lookup } = internalsOf(files);
+  const found = lookup(model, field);
+  if (!found) throw new TypeError(`no private file field ${model}.${field}`);
+  await config.storageOf(found.field).delete(storedPath);
+}
