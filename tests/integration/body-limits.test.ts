@@ -31,7 +31,7 @@ function sendHuge(pathname: string, headers: Record<string, string>, withLength:
   return new Promise<Sent>((resolve, reject) => {
     let written = 0;
     let answered = false;
-    const request = http.request(url, { method: "POST", headers: { ...headers, ...(withLength ? { "Content-Length": String(size) } : {}) } }, (response) => {
+    const request = http.request(url, { method: "POST", agent: false, headers: { ...headers, ...(withLength ? { "Content-Length": String(size) } : {}) } }, (response) => {
       answered = true;
       let body = "";
       response.setEncoding("utf8");
@@ -76,8 +76,10 @@ beforeAll(async () => {
   // process also pays for code and buffers it keeps (one CI run saw the very first one
   // over 20 MB, the three after it at a few). Only 1 MiB, so that a server that does
   // hold bodies has not already grown by 100 MB before the measured requests.
+  // (A small body may be all sent before the answer, and the server's close then resets
+  // the connection under it: only the server's side of this matters.)
   for (const endpoint of endpoints) {
-    for (const withLength of [true, false]) expect((await sendHuge(endpoint.path, endpoint.headers(), withLength, 1024 * 1024)).status).toBe(413);
+    for (const withLength of [true, false]) await sendHuge(endpoint.path, endpoint.headers(), withLength, 1024 * 1024).catch(() => undefined);
   }
 });
 
