@@ -112,6 +112,7 @@ describe("init in a fresh app", () => {
     expect(stdout).toContain("Install: npm install next-private-files next-auth");
     expect(stdout).toContain("NEXTAUTH_SECRET");
     expect(stdout).toContain("PRIVATE_FILES_ROOT");
+    expect(stdout).toContain("app/api/auth/[...nextauth]/route.ts exporting NextAuth(authOptions)");
   });
 
   it("writes into src/ when the app keeps its code there (next.config stays at the root)", () => {

@@ -11,7 +11,8 @@ exist yet (into src/ when the app keeps its code there):
   next.config.mjs                     serverExternalPackages (only when there is no next.config)
 
 init never overwrites a file: for each one that exists it prints what to add instead,
-and still exits 0. It exits 2 on bad input (an unknown flag, a bad value).
+and still exits 0. It exits 2 on bad input (an unknown flag, a bad value, a folder
+without package.json), 1 when writing fails.
 
 Options:
   --dir <path>         the app's root folder (default: the current folder)

@@ -131,6 +131,9 @@ export function planInit(options: InitOptions, layout: AppLayout): Plan {
     ...(existingDeclarations
       ? []
       : [`Replace the TODOs in ${declarationsPath}: the ${model} type and load() with your ORM${authOptionsModule === undefined ? ", and import your next-auth authOptions" : ""}.`]),
+    ...(authOptionsModule === undefined && layout.entries(`${code}app/api/auth`).length === 0
+      ? [`Set up next-auth if the app has not: its options (authOptions) and ${code}app/api/auth/[...nextauth]/route.ts exporting NextAuth(authOptions) as GET and POST.`]
+      : []),
     "Set NEXTAUTH_SECRET (next-auth signs sessions with it): openssl rand -base64 32",
     "Set PRIVATE_FILES_ROOT to the folder your files are stored in (default ./data/files); keep it out of public/ and out of git.",
     `Link to a file: privateFiles.fileUrl("${model}", "${field}", record) gives ${basePath}/${model}/${field}/<id>/<name>.`,
