@@ -31,22 +31,35 @@ export interface DenialEvent<R> {
   readonly status: number;
 }
 
+/** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */
 export type DenialListener<R> = (event: DenialEvent<R>) => unknown;
 
 interface DownloadDeniedSignal {
   /** Listens to refused downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
   connect<R>(listener: DenialListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
   connect(listener: DenialListener<unknown>, options?: { sender?: undefined }): () => void;
+  /** Disconnects a listener from every sender; true when it was connected. */
   disconnect<R>(listener: DenialListener<R>): boolean;
 }
 
 const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
 
 /**
- * Fires when the route refuses a request for an existing record's file (GET or
- * HEAD), before the refusal is sent, with the reason. Listeners are awaited in
- * order; one that throws is logged and the refusal stands. Requests that never
- * reach a record (unknown model, bad id, no record) are 404s, not denials.
+ * Refused downloads, for an audit trail or an alert. Fires when the route refuses a
+ * request for an existing record's file (GET or HEAD), before the refusal is sent, with
+ * the reason. Listeners are awaited in order (within `timeoutMs`); one that throws is
+ * logged and the refusal stands. Requests that never reach a record (unknown model, bad
+ * id, no record) are 404s, not denials.
+ * @example
+ * ```ts
+ * import { downloadDenied } from "next-private-files";
+ *
+ * declare const audit: { write(row: { model: string; recordId: string; userId: string | null; reason: string }): Promise<void> };
+ *
+ * downloadDenied.connect(async ({ model, recordId, user, reason }) => {
+ *   await audit.write({ model, recordId, userId: user?.id ?? null, reason });
+ * });
+ * ```
  */
 export const downloadDenied: DownloadDeniedSignal = {
   connect(listener: DenialListener<never>, options: { sender?: AnyPrivateModel } = {}) {

@@ -24,22 +24,33 @@ export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
   readonly durationMs: number;
 }
 
+/** A `downloadFinished` listener; it runs in the background, nothing awaits it. */
 export type DownloadFinishedListener<R> = (event: DownloadFinishedEvent<R>) => unknown;
 
 interface DownloadFinishedSignal {
   /** Listens to the end of granted downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
   connect<R>(listener: DownloadFinishedListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
   connect(listener: DownloadFinishedListener<unknown>, options?: { sender?: undefined }): () => void;
+  /** Disconnects a listener from every sender; true when it was connected. */
   disconnect<R>(listener: DownloadFinishedListener<R>): boolean;
 }
 
 const signal = new Signal<DownloadFinishedEvent<unknown>, AnyPrivateModel>();
 
 /**
- * Fires once per granted GET that went past authorization, after its body ended
- * (completed, aborted or failed). The answer is already on its way, so listeners
- * run in the background: nothing awaits them, and one that throws is logged.
- * Never fires for HEAD, 304 or 416, which send no file bytes.
+ * How downloads ended, for metrics or an audit trail that must know whether the file
+ * really went out. Fires once per granted GET that went past authorization, after its
+ * body ended (completed, aborted or failed) or was handed over (offloaded). The answer
+ * is already on its way, so listeners run in the background: nothing awaits them, and
+ * one that throws is logged. Never fires for HEAD, 304 or 416, which send no file bytes.
+ * @example
+ * ```ts
+ * import { downloadFinished } from "next-private-files";
+ *
+ * downloadFinished.connect(({ model, field, outcome, bytesSent, durationMs }) => {
+ *   console.info(`${model}.${field}: ${outcome}, ${bytesSent} bytes in ${durationMs} ms`);
+ * });
+ * ```
  */
 export const downloadFinished: DownloadFinishedSignal = {
   connect(listener: DownloadFinishedListener<never>, options: { sender?: AnyPrivateModel } = {}) {

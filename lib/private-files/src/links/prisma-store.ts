@@ -36,7 +36,30 @@ interface LinkTokenWhere {
   expiresAt?: { gt: Date } | { lt: Date };
 }
 
-/** A LinkStore over a Prisma model (SQLite, PostgreSQL, any database Prisma drives). */
+/**
+ * A LinkStore over a Prisma model (SQLite, PostgreSQL, any database Prisma drives): the
+ * `links.store` that single-use links and revocation need. Consuming a single-use link
+ * is one conditional UPDATE, so exactly one of any number of concurrent downloads, on
+ * any number of app instances, gets it. Add the model shown on {@link LinkTokenDelegate}
+ * to your schema and migrate.
+ * @param delegate - The model's delegate: `prisma.fileLinkToken`.
+ * @example
+ * ```ts
+ * import type { AuthOptions } from "next-auth";
+ * import { definePrivateFiles } from "next-private-files";
+ * import { nextAuthSession } from "next-private-files/next-auth";
+ * import { prismaLinkStore, type LinkTokenDelegate } from "next-private-files/prisma";
+ *
+ * declare const prisma: { fileLinkToken: LinkTokenDelegate }; // your PrismaClient
+ * declare const authOptions: AuthOptions;
+ *
+ * export const privateFiles = definePrivateFiles({
+ *   models: {},
+ *   getSession: nextAuthSession(authOptions),
+ *   links: { store: prismaLinkStore(prisma.fileLinkToken) },
+ * });
+ * ```
+ */
 export function prismaLinkStore(delegate: LinkTokenDelegate): LinkStore {
   return {
     async create(link) {

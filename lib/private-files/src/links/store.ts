@@ -20,10 +20,27 @@ export interface LinkRecord {
   readonly revokedAt: Date | null;
 }
 
+/** A link as `LinkStore.create` receives it: not yet used or revoked. */
 export type NewLink = Omit<LinkRecord, "usedAt" | "usedBy" | "revokedAt">;
 
+/**
+ * Where links are recorded (`links.store`): needed for single-use links and for
+ * revocation. `prismaLinkStore` from `next-private-files/prisma` is one; implement this
+ * for another database. It must be shared by every app instance (a table, never memory).
+ * @example
+ * ```ts
+ * import type { LinkStore } from "next-private-files";
+ * import { prismaLinkStore } from "next-private-files/prisma";
+ *
+ * declare const prisma: { fileLinkToken: Parameters<typeof prismaLinkStore>[0] };
+ *
+ * const store: LinkStore = prismaLinkStore(prisma.fileLinkToken);
+ * ```
+ */
 export interface LinkStore {
+  /** Records a new link. */
   create(link: NewLink): Promise<void>;
+  /** The link with this id; `null` when there is none. */
   find(id: string): Promise<LinkRecord | null>;
   /**
    * Marks an unused, unrevoked, unexpired single-use link as used, atomically (one
