@@ -111,9 +111,33 @@ function statesDefault(declaration: ts.Declaration): boolean {
 }
 
 /** The members of an exported interface or class: their examples are checked too. */
-function membersOf(declaration: ts.Declaration): readonly ts.Declaration[] {
+function membersOf(declaration: ts.Declaration): readonly (ts.TypeElement | ts.ClassElement)[] {
   if (ts.isInterfaceDeclaration(declaration) || ts.isClassDeclaration(declaration)) return declaration.members;
   return [];
+}
+
+/**
+ * The public members of an exported interface or class, with their names: properties,
+ * methods and constructor parameter properties; not private ones, nor an Error's `name`.
+ */
+function publicMembers(declaration: ts.Declaration): { name: string; node: ts.Node }[] {
+  const named = (node: ts.Node & { name?: ts.PropertyName | ts.BindingName }) => ({ name: node.name?.getText() ?? "?", node });
+  const isPrivate = (node: ts.Node) =>
+    (ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.PrivateKeyword)) ||
+    ("name" in node && node.name !== undefined && ts.isPrivateIdentifier(node.name as ts.Node));
+  const members: { name: string; node: ts.Node }[] = [];
+  for (const member of membersOf(declaration)) {
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        if (ts.isParameterPropertyDeclaration(parameter, member) && !isPrivate(parameter)) members.push(named(parameter));
+      }
+      continue;
+    }
+    if (isPrivate(member) || ts.isIndexSignatureDeclaration(member)) continue;
+    if (ts.isClassDeclaration(declaration) && member.name?.getText() === "name") continue;
+    members.push(named(member));
+  }
+  return members;
 }
 
 /** The fenced code blocks of every `@example` on a declaration. */
@@ -189,6 +213,13 @@ describe("the public API's TSDoc", () => {
   it("gives every export a summary", () => {
     const missing = unique(exports.filter((e) => summaryOf(e.declaration) === "").map(label));
     expect(missing, `exports without a TSDoc summary:\n  ${missing.join("\n  ")}`).toEqual([]);
+  });
+
+  it("documents every public member of an exported interface or class", () => {
+    const missing = unique(
+      exports.flatMap((e) => publicMembers(e.declaration).filter((member) => summaryOf(member.node) === "").map((member) => `${e.name}.${member.name}`)),
+    );
+    expect(missing, `members without a doc comment:\n  ${missing.join("\n  ")}`).toEqual([]);
   });
 
   it("gives every function, class and behaving constant an @example with a code block", () => {

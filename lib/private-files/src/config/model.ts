@@ -49,8 +49,11 @@ export interface CompiledModel {
 
 /** A declared private model: what `privateModel()` returns and `preDownload` takes as `sender`. */
 export interface PrivateModel<R, Id, F extends string = string> {
+  /** Type-only: the record type, read by `RecordOf`; never set at run time. */
   readonly [RECORD_TYPE]?: R;
+  /** Type-only: the id type, read by `IdOf`; never set at run time. */
   readonly [ID_TYPE]?: Id;
+  /** Type-only: the file field names, read by `FieldOf`; never set at run time. */
   readonly [FIELD_NAMES]?: F;
   /** Only `privateModel()` makes one. */
   readonly [MODEL_BRAND]: true;

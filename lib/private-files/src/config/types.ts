@@ -34,6 +34,7 @@ export interface SessionUser {
  * session object passes as it is (with its other fields), as long as it has this `user`.
  */
 export interface Session {
+  /** Who is signed in. */
   readonly user: SessionUser;
 }
 
@@ -49,7 +50,9 @@ export type SessionGetter = (request: Request) => Promise<Session | null>;
  * `request` with `request.user`.
  */
 export interface AccessRequest {
+  /** The download request (its URL, headers, `?token=`). */
   readonly request: Request;
+  /** The session as the session getter returned it; `null` when nobody is signed in. */
   readonly session: Session | null;
   /** `null` when nobody is signed in. */
   readonly user: SessionUser | null;

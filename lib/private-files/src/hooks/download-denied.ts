@@ -19,13 +19,19 @@ export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "cond
 export interface DenialEvent<R> {
   /** The model key, as in the URL. */
   readonly model: string;
+  /** The file field's name. */
   readonly field: string;
   /** The record's id as it appears in the URL. */
   readonly recordId: string;
+  /** The record `load` returned. */
   readonly record: R;
+  /** The download request. */
   readonly request: Request;
+  /** The session; `null` when nobody is signed in . */
   readonly session: Session | null;
+  /** The signed-in user; `null` when nobody is. */
   readonly user: SessionUser | null;
+  /** Why it was refused (see {@link DenialReason}). */
   readonly reason: DenialReason;
   /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
   readonly status: number;

@@ -15,12 +15,15 @@ export type DownloadOutcome = "completed" | "aborted" | "failed" | "offloaded";
 
 /** What a `downloadFinished` listener receives: the `preDownload` event, and how it went. */
 export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
+  /** How it ended (see {@link DownloadOutcome}). */
   readonly outcome: DownloadOutcome;
   /** The status that was answered: 200 or 206, or 500/503 when a `preDownload` listener failed. */
   readonly status: number;
   /** Body bytes handed to the server (a few may still have been in socket buffers on abort). */
   readonly bytesSent: number;
+  /** When the `preDownload` event fired. */
   readonly startedAt: Date;
+  /** Milliseconds from `startedAt` to the end: the body's last byte, the abort or failure, or the hand-over. */
   readonly durationMs: number;
 }
 

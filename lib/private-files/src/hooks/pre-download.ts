@@ -8,12 +8,17 @@ import { Signal } from "./signal.js";
 export interface DownloadEvent<R> {
   /** The model key, as in the URL. */
   readonly model: string;
+  /** The file field's name. */
   readonly field: string;
   /** The record's id as it appears in the URL. */
   readonly recordId: string;
+  /** The record `load` returned. */
   readonly record: R;
+  /** The download request. */
   readonly request: Request;
+  /** The session; `null` when nobody is signed in (a link granted it, or the condition let anyone in). */
   readonly session: Session | null;
+  /** The signed-in user; `null` when nobody is. */
   readonly user: SessionUser | null;
   /** The bytes about to be sent; `null` for the whole file (no `Range`, or one that was not honoured). */
   readonly range: ByteRange | null;

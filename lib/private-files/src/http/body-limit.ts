@@ -24,6 +24,7 @@ export class RequestBodyError extends Error {
   override readonly name = "RequestBodyError";
   constructor(
     message: string,
+    /** 400: not valid JSON; 403: not sent as JSON; 413: over the limit. */
     readonly status: 400 | 403 | 413,
   ) {
     super(message);

@@ -27,6 +27,7 @@
  */
 export class CrossSiteRequestError extends Error {
   override readonly name = "CrossSiteRequestError";
+  /** The HTTP status to answer with: 403. */
   readonly status = 403;
 }
 

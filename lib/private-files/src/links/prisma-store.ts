@@ -23,9 +23,13 @@ import type { LinkRecord, LinkStore } from "./store.js";
  * ```
  */
 export interface LinkTokenDelegate {
+  /** `prisma.fileLinkToken.create`. */
   create(args: { data: LinkRecord }): PromiseLike<unknown>;
+  /** `prisma.fileLinkToken.findUnique`. */
   findUnique(args: { where: { id: string } }): PromiseLike<LinkRecord | null>;
+  /** `prisma.fileLinkToken.updateMany`: consume, release and revoke are each one conditional UPDATE. */
   updateMany(args: { where: LinkTokenWhere; data: { usedAt?: Date | null; usedBy?: string | null; revokedAt?: Date } }): PromiseLike<{ count: number }>;
+  /** `prisma.fileLinkToken.deleteMany`, for `prune`. */
   deleteMany(args: { where: { OR: LinkTokenWhere[] } }): PromiseLike<{ count: number }>;
 }
 

@@ -5,11 +5,17 @@
 export interface LinkRecord {
   /** The token's id. */
   readonly id: string;
+  /** The model key the link is for. */
   readonly model: string;
+  /** The file field it is for. */
   readonly field: string;
+  /** The record's id, as in the URL. */
   readonly recordId: string;
+  /** Whether it grants one download only. */
   readonly singleUse: boolean;
+  /** When it stops working. */
   readonly expiresAt: Date;
+  /** When it was made. */
   readonly createdAt: Date;
   /** Who made it (the session user's id), when known. */
   readonly createdBy: string | null;
@@ -17,6 +23,7 @@ export interface LinkRecord {
   readonly usedAt: Date | null;
   /** The SHA-256 of the resume cookie given to the client that consumed it (see `LinksOptions.resumeWindowSeconds`). */
   readonly usedBy: string | null;
+  /** When it was revoked; `null` while it is not. */
   readonly revokedAt: Date | null;
 }
 

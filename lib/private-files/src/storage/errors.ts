@@ -18,7 +18,9 @@
 export class UnsafeStoredPathError extends Error {
   override readonly name = "UnsafeStoredPathError";
   constructor(
+    /** The refused path, as the record or caller gave it. */
     readonly storedPath: string,
+    /** Why it is unsafe (`"is absolute"`, `"resolves outside the storage root"`…). */
     readonly reason: string,
   ) {
     super(`stored path ${JSON.stringify(storedPath)} is unsafe: ${reason}`);
@@ -49,8 +51,12 @@ export class UnsafeStoredPathError extends Error {
  */
 export class UploadTooLargeError extends Error {
   override readonly name = "UploadTooLargeError";
+  /** The HTTP status to answer with: 413. */
   readonly status = 413;
-  constructor(readonly maxBytes: number) {
+  constructor(
+    /** The limit the upload went over, in bytes. */
+    readonly maxBytes: number,
+  ) {
     super(`upload exceeds the limit of ${maxBytes} bytes`);
   }
 }

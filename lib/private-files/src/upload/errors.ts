@@ -21,6 +21,7 @@
  */
 export class UnsupportedFileTypeError extends Error {
   override readonly name = "UnsupportedFileTypeError";
+  /** The HTTP status to answer with: 415. */
   readonly status = 415;
   constructor(
     message: string,
@@ -54,8 +55,12 @@ export class UnsupportedFileTypeError extends Error {
  */
 export class UploadIdleTimeoutError extends Error {
   override readonly name = "UploadIdleTimeoutError";
+  /** The HTTP status to answer with: 408. */
   readonly status = 408;
-  constructor(readonly idleMs: number) {
+  constructor(
+    /** The idle timeout that ran out, in milliseconds. */
+    readonly idleMs: number,
+  ) {
     super(`the upload sent nothing for ${Math.round(idleMs / 1000)} s; send it again`);
   }
 }
@@ -83,8 +88,10 @@ export class UploadIdleTimeoutError extends Error {
  */
 export class QuotaExceededError extends Error {
   override readonly name = "QuotaExceededError";
+  /** The HTTP status to answer with: 413. */
   readonly status = 413;
   constructor(
+    /** The user's quota, in bytes. */
     readonly quotaBytes: number,
     /** What the user stored before this upload. */
     readonly usedBytes: number,
@@ -116,8 +123,10 @@ export class QuotaExceededError extends Error {
  */
 export class TooManyUploadsError extends Error {
   override readonly name = "TooManyUploadsError";
+  /** The HTTP status to answer with: 429. */
   readonly status = 429;
   constructor(
+    /** How many uploads a user may have in flight. */
     readonly maxConcurrent: number,
     /** Seconds to send in `Retry-After`. */
     readonly retryAfterSeconds: number,
@@ -151,6 +160,7 @@ export class TooManyUploadsError extends Error {
  */
 export class UploadLimitsUnavailableError extends Error {
   override readonly name = "UploadLimitsUnavailableError";
+  /** The HTTP status to answer with: 503. */
   readonly status = 503;
   constructor(cause: unknown) {
     super("the upload limits could not be checked", { cause });

@@ -64,6 +64,7 @@ export class MultipartError extends Error {
   override readonly name = "MultipartError";
   constructor(
     message: string,
+    /** 415: not multipart/form-data; 400: malformed, or a field too long. */
     readonly status: 400 | 415,
   ) {
     super(message);

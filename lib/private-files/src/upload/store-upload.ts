@@ -11,6 +11,7 @@ import { peek } from "./peek.js";
 
 /** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
 export interface UploadStream {
+  /** The file's bytes, read once. */
   readonly stream: ReadableStream<Uint8Array>;
   /** The name the client sent; kept (cleaned) for `Content-Disposition`. */
   readonly name: string;
