@@ -3,6 +3,7 @@
 // constant an `@example`, every optional property of an options type its `@default` (or
 // an "Unset: …" line), and every `@example` compiles against the real entry points, as an
 // app using the package would write it. Each failure names the offenders.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
@@ -261,6 +262,24 @@ describe("the public API's TSDoc", () => {
       }
     }
     expect(unique(wrong), `examples importing what is not there:\n  ${unique(wrong).join("\n  ")}`).toEqual([]);
+  });
+
+  it("ships the docs in the built .d.ts files (what an editor shows an app)", () => {
+    const tags = (text: string) => (text.match(/@(example|default)\b/g) ?? []).length;
+    const differ: string[] = [];
+    for (const file of program.getSourceFiles()) {
+      if (!file.fileName.startsWith(path.join(kit, "src") + path.sep)) continue;
+      const relative = path.relative(path.join(kit, "src"), file.fileName).replace(/\.ts$/, ".d.ts");
+      const built = path.join(kit, "dist", relative);
+      if (!existsSync(built)) {
+        differ.push(`${relative}: missing (build the kit: npm run build:kit)`);
+        continue;
+      }
+      const expected = tags(file.text);
+      const shipped = tags(readFileSync(built, "utf8"));
+      if (expected !== shipped) differ.push(`${relative}: ${shipped} @example/@default tags, the source has ${expected} (stale dist? npm run build:kit)`);
+    }
+    expect(differ, `built declarations without the source's docs:\n  ${differ.join("\n  ")}`).toEqual([]);
   });
 
   it("has examples that compile against the real API", { timeout: 180_000 }, () => {

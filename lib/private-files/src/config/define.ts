@@ -102,8 +102,8 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
   origins?: readonly string[] | (() => readonly string[]);
   /**
    * Where the kit reports what went wrong (a failing database, condition, hook or
-   * storage; a stored path refused): one line on stderr, prefixed `[private-files]`.
-   * @default console
+   * storage; a stored path refused).
+   * Unset: `console.warn` and `console.error`, one line each, prefixed `[private-files]`.
    */
   logger?: Logger;
 }

@@ -27,7 +27,7 @@ export interface DenialEvent<R> {
   readonly record: R;
   /** The download request. */
   readonly request: Request;
-  /** The session; `null` when nobody is signed in . */
+  /** The session; `null` when nobody is signed in. */
   readonly session: Session | null;
   /** The signed-in user; `null` when nobody is. */
   readonly user: SessionUser | null;
