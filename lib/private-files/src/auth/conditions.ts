@@ -3,17 +3,55 @@ import type { AccessRequest, Condition, SessionUser } from "../config/types.js";
 // Ready-made conditions. Each is a plain `Condition`, so they compose with
 // `anyOf`/`allOf` and with the application's own.
 
-/** Any signed-in user: the default, as in django-private-files. */
+/**
+ * Any signed-in user: the default condition of a field that names none, as in
+ * django-private-files.
+ * @example
+ * ```ts
+ * import { intId, privateModel, signedIn } from "next-private-files";
+ *
+ * type Handout = { id: number; file: string | null };
+ * declare const prisma: { handout: { findUnique(args: { where: { id: number } }): Promise<Handout | null> } };
+ *
+ * const handouts = privateModel({ id: intId, load: (id) => prisma.handout.findUnique({ where: { id } }) })
+ *   .fields({ file: { condition: signedIn } });
+ * ```
+ */
 export const signedIn: Condition<unknown> = (request) => request.user !== null;
 
-/** Everybody, signed in or not. The URL still has to name an existing record and file. */
+/**
+ * Everybody, signed in or not. The URL still has to name an existing record and file, so
+ * this is for files that are public but whose records decide whether they exist.
+ * @example
+ * ```ts
+ * import { anyone, intId, privateModel } from "next-private-files";
+ *
+ * type Brochure = { id: number; pdf: string | null };
+ * declare const prisma: { brochure: { findUnique(args: { where: { id: number } }): Promise<Brochure | null> } };
+ *
+ * const brochures = privateModel({ id: intId, load: (id) => prisma.brochure.findUnique({ where: { id } }) })
+ *   .fields({ pdf: { condition: anyone, attachment: false } });
+ * ```
+ */
 export const anyone: Condition<unknown> = () => true;
 
 const idOfUser = (user: SessionUser | null): unknown => (user as { id?: unknown } | null)?.id;
 
 /**
  * The signed-in user owns the record: `record[key]` equals the session user's `id`
- * (compared as strings, so an `Int` foreign key matches a JWT's string id).
+ * (compared as strings, so an `Int` foreign key matches a JWT's string id). Anonymous,
+ * or a record whose key is `null`: denied.
+ * @param key - The record's owner column (`"ownerId"`).
+ * @example
+ * ```ts
+ * import { intId, owner, privateModel } from "next-private-files";
+ *
+ * type Payslip = { id: number; employeeId: number; pdf: string | null };
+ * declare const prisma: { payslip: { findUnique(args: { where: { id: number } }): Promise<Payslip | null> } };
+ *
+ * const payslips = privateModel({ id: intId, load: (id) => prisma.payslip.findUnique({ where: { id } }) })
+ *   .fields({ pdf: { condition: owner("employeeId"), denial: "not-found" } });
+ * ```
  */
 export function owner<R>(key: keyof R & string): Condition<R> {
   return (request, record) => {
@@ -24,12 +62,40 @@ export function owner<R>(key: keyof R & string): Condition<R> {
   };
 }
 
-/** A staff user; by default one whose session user has `isStaff: true`. */
+/**
+ * A staff user; by default one whose session user has `isStaff: true` (add the field to
+ * `SessionUser` by augmentation, and set it in your session callback).
+ * @param isStaff - Decides who is staff, when your session says it another way.
+ * @example
+ * ```ts
+ * import { staff } from "next-private-files";
+ *
+ * declare module "next-private-files" {
+ *   interface SessionUser {
+ *     roles?: string[];
+ *   }
+ * }
+ *
+ * const admins = staff((user) => user.roles?.includes("admin") === true);
+ * const byFlag = staff(); // `user.isStaff === true`
+ * ```
+ */
 export function staff(isStaff: (user: SessionUser) => boolean = (user) => (user as { isStaff?: unknown }).isStaff === true): Condition<unknown> {
   return (request) => request.user !== null && isStaff(request.user);
 }
 
-/** Granted when any condition grants (evaluated in order, stopping at the first yes). */
+/**
+ * Granted when any condition grants (evaluated in order, stopping at the first yes).
+ * No condition at all: denied.
+ * @example
+ * ```ts
+ * import { anyOf, owner, staff, type Condition } from "next-private-files";
+ *
+ * type Invoice = { id: number; ownerId: string; pdf: string | null };
+ *
+ * const ownerOrStaff: Condition<Invoice> = anyOf(owner<Invoice>("ownerId"), staff());
+ * ```
+ */
 export function anyOf<R>(...conditions: Condition<R>[]): Condition<R> {
   return async (request: AccessRequest, record: R) => {
     for (const condition of conditions) if (await condition(request, record)) return true;
@@ -37,7 +103,18 @@ export function anyOf<R>(...conditions: Condition<R>[]): Condition<R> {
   };
 }
 
-/** Granted when every condition grants (evaluated in order, stopping at the first no). */
+/**
+ * Granted when every condition grants (evaluated in order, stopping at the first no).
+ * No condition at all: granted.
+ * @example
+ * ```ts
+ * import { allOf, owner, type Condition } from "next-private-files";
+ *
+ * type Report = { id: number; ownerId: string; published: boolean; file: string | null };
+ *
+ * const ownPublished: Condition<Report> = allOf(owner<Report>("ownerId"), (_request, report) => report.published);
+ * ```
+ */
 export function allOf<R>(...conditions: Condition<R>[]): Condition<R> {
   return async (request: AccessRequest, record: R) => {
     for (const condition of conditions) if (!(await condition(request, record))) return false;

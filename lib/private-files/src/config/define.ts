@@ -14,33 +14,55 @@ import { allowedHosts, isAllowedHost } from "../http/allowed-host.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout.js";
 import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits.js";
 
+/**
+ * What `definePrivateFiles` takes: the protected models, how to read the session, and
+ * the settings every field shares unless it names its own.
+ */
 export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
   models: M;
   /** Reads the request's session; `nextAuthSession(authOptions)` for next-auth. */
   getSession: SessionGetter;
-  /** Default storage for fields that name none. Default: local files under `PRIVATE_FILES_ROOT` or `./data/files`. */
+  /**
+   * Default storage for fields that name none: local files under `PRIVATE_FILES_ROOT`,
+   * else `./data/files` (made on first use, not at start-up).
+   * @default localFileStorage({ root: defaultStorageRoot() })
+   */
   storage?: FileStorage;
-  /** Public path the catch-all route is mounted at. Default `/files` (`app/files/[...path]/route.ts`). */
+  /**
+   * Public path the catch-all route is mounted at (`app/files/[...path]/route.ts` for the
+   * default); leading and trailing slashes are trimmed.
+   * @default "/files"
+   */
   basePath?: string;
-  /** Where a browser navigation without a session is sent (with `callbackUrl`); unset: plain 401. */
+  /**
+   * Where a browser navigation without a session is sent (with `callbackUrl`).
+   * Unset: a plain 401.
+   */
   signInUrl?: string;
   /**
    * The HTML page a browser navigation gets with a 401, 403 or 404 (`Sec-Fetch-Mode:
-   * navigate`, or `Accept: text/html` without it). Unset: the plain-text answers.
-   * The status never changes, and an anonymous navigation still goes to `signInUrl`
-   * when that is set.
+   * navigate`, or `Accept: text/html` without it). The status never changes, and an
+   * anonymous navigation still goes to `signInUrl` when that is set.
+   * Unset: the plain-text answers.
    */
   refusalPage?: RefusalPage;
-  /** Default upload size limit in bytes. Default 50 MiB. */
+  /**
+   * Default upload size limit in bytes, for fields that set no `maxUploadBytes` (50 MiB).
+   * @default 52_428_800
+   */
   maxUploadBytes?: number;
-  /** `Retry-After` seconds on 503 when the database or storage fails. Default 5. */
+  /**
+   * `Retry-After` seconds on 503 when the database or storage fails.
+   * @default 5
+   */
   retryAfterSeconds?: number;
   /**
    * Longest wait, in milliseconds, for each of: the record and session lookup, the
    * field's condition, the `preDownload` listeners, the `downloadDenied` listeners.
    * Past it the route answers 503 (a hung database or hook never holds a request
-   * forever). Default 10 000; `Infinity` waits forever.
+   * forever). `Infinity` waits forever; zero or a negative value throws at start-up.
+   * @default 10_000
    */
   timeoutMs?: number;
   /**
@@ -48,14 +70,26 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * download whose client reads nothing for this long is cut off and its file closed
    * (the route hands over up to 512 KiB at a time, so a client must take that much per
    * period); an upload that sends nothing for this long is refused with 408 and its
-   * temp file removed. Default 60 000; `Infinity` waits forever.
+   * temp file removed. `Infinity` waits forever; zero or a negative value throws at start-up.
+   * @default 60_000
    */
   idleTimeoutMs?: number;
-  /** Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`. Default: none. */
+  /**
+   * Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`.
+   * Unset: no per-user limits.
+   */
   uploads?: UploadLimitsOptions;
-  /** How granted bytes are sent, for fields that name none. Default `"stream"`. */
+  /**
+   * How granted bytes are sent, for fields that name none.
+   * @default "stream"
+   */
   delivery?: Delivery;
-  /** Signed and single-use links (fields opt in with their `links` option). */
+  /**
+   * Signed and single-use links (fields opt in with their `links` option).
+   * Unset: every `LinksOptions` default (secrets from the environment, read when a link
+   * is first made or checked; no store, so links are stateless and single-use links
+   * are refused at start-up).
+   */
   links?: LinksOptions;
   /**
    * The app's own origins (`https://files.example.com`; see `appOrigins`), or a function
@@ -66,6 +100,11 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * Unset: any Host is served.
    */
   origins?: readonly string[] | (() => readonly string[]);
+  /**
+   * Where the kit reports what went wrong (a failing database, condition, hook or
+   * storage; a stored path refused).
+   * Unset: `console.warn` and `console.error`, one line each, prefixed `[private-files]`.
+   */
   logger?: Logger;
 }
 
@@ -98,23 +137,47 @@ export interface ResolvedConfig {
   storageOf(field: CompiledField): FileStorage;
 }
 
-/** A typed, validated set of private-file declarations: pass it to `createPrivateFileRoute`. */
+/**
+ * A typed, validated set of private-file declarations, made by `definePrivateFiles`:
+ * pass it to `createPrivateFileRoute`, `storeUpload` and `readMultipart`, and ask it for
+ * the URLs of records' files.
+ */
 export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
+  /** The models as declared (the `models` option). */
   readonly models: M;
-  /** The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each segment percent-encoded. */
+  /**
+   * The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each
+   * segment percent-encoded, relative to the site.
+   * @throws {TypeError} when the model has no such field, or the record's field is empty.
+   * @example
+   * ```tsx
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * type Invoice = { id: number; pdf: string | null };
+   * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf"> }>;
+   * declare const invoice: Invoice;
+   *
+   * const link = <a href={privateFiles.fileUrl("invoices", "pdf", invoice)}>Download the invoice</a>;
+   * ```
+   */
   fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string;
   /**
    * What a field's uploads may be, for an upload form (the server checks again):
    * `maxBytes`, its `maxUploadBytes` else the config's; `extensions`, those of its
    * `allowedTypes` (`[".pdf"]`…), empty when any type goes.
+   * @throws {TypeError} when the model has no such field.
    * @example
    * ```tsx
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<{ id: number; pdf: string | null }, number, "pdf"> }>;
+   *
    * const { maxBytes, extensions } = privateFiles.uploadPolicy("invoices", "pdf");
-   * const input = <input type="file" name="file" accept={extensions.join(",")} />;
+   * const input = <input type="file" name="file" accept={extensions.join(",")} data-max-bytes={maxBytes} />;
    * ```
    */
   uploadPolicy<K extends keyof M & string>(model: K, field: FieldOf<M[K]>): UploadPolicy;
-  /** The `idleTimeoutMs` option with its default applied (60 000): pass it to `readMultipart`. */
+  /** The `idleTimeoutMs` option with its default applied (60_000): pass it to `readMultipart`. */
   readonly idleTimeoutMs: number;
   /** The `uploads` option resolved (quota, slots): what `assertWithinQuota` takes. */
   readonly uploadLimits: ResolvedUploadLimits;
@@ -123,13 +186,44 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
   /**
    * The file's URL with a `?token=` that grants it without a session, until it expires
    * (`singleUse`: for one download). The field must accept the kind of link (its `links`
-   * option). Relative to the site, like `fileUrl`.
+   * option). Relative to the site, like `fileUrl`. Signing reads the link secret
+   * (`links.secrets`, else `PRIVATE_FILES_LINK_SECRET`) on first use.
+   * @throws {TypeError} when the field does not accept that kind of link, or the record's field is empty.
+   * @throws {RangeError} when `expiresIn` is not a whole number of seconds within the field's `maxExpiresIn`.
+   * @throws {LinkSecretError} when no secret is configured, or one is shorter than 32 characters.
+   * @example
+   * ```ts
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * type Invoice = { id: number; pdf: string | null };
+   * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf"> }>;
+   * declare const invoice: Invoice;
+   *
+   * // A link that works for one day, without signing in (the field has `links: { signed: true }`).
+   * const url = await privateFiles.signedFileUrl("invoices", "pdf", invoice, { expiresIn: 24 * 3600 });
+   * const shared = new URL(url, "https://app.example.com").href;
+   * ```
    */
   signedFileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<string>;
-  /** `signedFileUrl`, with the link's id (to revoke it) and expiry. */
+  /**
+   * `signedFileUrl`, with the link's id (to revoke it) and expiry. Throws as `signedFileUrl` does.
+   * @example
+   * ```ts
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * type Invoice = { id: number; pdf: string | null };
+   * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf"> }>;
+   * declare const invoice: Invoice;
+   *
+   * const link = await privateFiles.createFileLink("invoices", "pdf", invoice, { singleUse: true, createdBy: "42" });
+   * // later, with `links.store` configured:
+   * await privateFiles.links.revoke(link.id);
+   * ```
+   */
   createFileLink<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: CreateLinkOptions): Promise<FileLink>;
-  /** The recorded links (needs `links.store`). */
+  /** The recorded links; each method throws a TypeError without `links.store`. */
   readonly links: {
+    /** The link with this id as the store keeps it; `null` when there is none. */
     find(id: string): Promise<LinkRecord | null>;
     /** Revokes a link: from now on it gets 403. `false` when there is no such link. */
     revoke(id: string): Promise<boolean>;
@@ -148,6 +242,45 @@ export interface UploadPolicy {
 
 const MiB = 1024 * 1024;
 
+/**
+ * Declares the app's private files: which models hold files, who may download them, and
+ * how. Call it once, in a module of its own (`lib/private-files.ts`), and pass the result
+ * to `createPrivateFileRoute` for `app/files/[...path]/route.ts`. The counterpart of
+ * django-private-files' settings and `PrivateFileField`s together.
+ *
+ * The options are checked here, at start-up, so a mistake fails `next build` or the first
+ * import, not a download: a model key with a `/`, a `redirect` delivery on a storage that
+ * cannot presign URLs, single-use links without `links.store`, a bad `uploads` limit.
+ * Link secrets and the default storage are only read when first needed.
+ *
+ * @param options - The models, the session getter and the shared settings.
+ * @returns The typed declarations: `fileUrl`, `signedFileUrl`, `uploadPolicy`… (see {@link PrivateFiles}).
+ * @throws {TypeError} when the options are inconsistent (see above).
+ * @example
+ * ```ts
+ * // lib/private-files.ts
+ * import type { AuthOptions } from "next-auth";
+ * import { definePrivateFiles, intId, owner, privateModel } from "next-private-files";
+ * import { nextAuthSession } from "next-private-files/next-auth";
+ *
+ * type Invoice = { id: number; ownerId: string; pdf: string | null };
+ * declare const prisma: { invoice: { findUnique(args: { where: { id: number } }): Promise<Invoice | null> } };
+ * declare const authOptions: AuthOptions; // your app's, as passed to NextAuth()
+ *
+ * export const invoices = privateModel({
+ *   id: intId,
+ *   load: (id) => prisma.invoice.findUnique({ where: { id } }),
+ * }).fields({
+ *   pdf: { uploadTo: "invoices", condition: owner("ownerId") },
+ * });
+ *
+ * export const privateFiles = definePrivateFiles({
+ *   models: { invoices },
+ *   getSession: nextAuthSession(authOptions),
+ *   signInUrl: "/signin",
+ * });
+ * ```
+ */
 export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
   options: PrivateFilesOptions<M>,
 ): PrivateFiles<M> {

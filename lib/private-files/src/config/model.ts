@@ -49,8 +49,11 @@ export interface CompiledModel {
 
 /** A declared private model: what `privateModel()` returns and `preDownload` takes as `sender`. */
 export interface PrivateModel<R, Id, F extends string = string> {
+  /** Type-only: the record type, read by `RecordOf`; never set at run time. */
   readonly [RECORD_TYPE]?: R;
+  /** Type-only: the id type, read by `IdOf`; never set at run time. */
   readonly [ID_TYPE]?: Id;
+  /** Type-only: the file field names, read by `FieldOf`; never set at run time. */
   readonly [FIELD_NAMES]?: F;
   /** Only `privateModel()` makes one. */
   readonly [MODEL_BRAND]: true;
@@ -70,8 +73,11 @@ export function compiledModel(model: AnyPrivateModel): CompiledModel {
 /** Any declared model, whatever its record type. */
 export type AnyPrivateModel = PrivateModel<unknown, unknown, string>;
 
+/** The record type of a declared model (what `load` resolves to): `RecordOf<typeof invoices>`. */
 export type RecordOf<M> = M extends PrivateModel<infer R, unknown, string> ? R : never;
+/** The id type of a declared model (what its `IdCodec` parses): `IdOf<typeof invoices>`. */
 export type IdOf<M> = M extends PrivateModel<unknown, infer Id, string> ? Id : never;
+/** The file field names of a declared model: `FieldOf<typeof invoices>` is `"pdf"`. */
 export type FieldOf<M> = M extends PrivateModel<unknown, unknown, infer F> ? F : never;
 
 /** The first half of a declaration: how records are found. */
@@ -81,11 +87,37 @@ export interface ModelBuilder<R, Id> {
 }
 
 /**
- * Declares how a Prisma model's file fields are protected, in two steps so that the
- * record type is inferred from `load` before the fields are checked against it:
+ * Declares how a model's file fields are protected: the counterpart of a Django model
+ * with `PrivateFileField`s. In two steps, so that the record type is inferred from `load`
+ * before the fields are checked against it: a field name that is not a string column of
+ * the record, or a condition on another record type, does not compile. Works with any
+ * loader (Prisma, Drizzle, SQL) that resolves to the record or `null`/`undefined`.
  *
- *     privateModel({ id: intId, load: (id) => prisma.invoice.findUnique({ where: { id } }) })
- *       .fields({ pdf: { condition: isOwner } })
+ * @param source - How records are found: the id codec (`intId`, `uuidId`, `stringId()`) and `load`.
+ * @returns A builder whose `.fields({...})` gives the model to list in `definePrivateFiles`'s `models`.
+ * @throws {UnsafeStoredPathError} from `.fields()`, for an `uploadTo` folder that is not a
+ * plain relative path (`..`, absolute, a backslash).
+ * @throws {TypeError} from `.fields()`, for an `allowedTypes` MIME type the kit knows no
+ * signature for.
+ * @example
+ * ```ts
+ * import { intId, privateModel, staff, anyOf, owner } from "next-private-files";
+ *
+ * type Invoice = { id: number; ownerId: string; pdf: string | null; pdfName: string | null };
+ * declare const prisma: { invoice: { findUnique(args: { where: { id: number } }): Promise<Invoice | null> } };
+ *
+ * export const invoices = privateModel({
+ *   id: intId,
+ *   load: (id) => prisma.invoice.findUnique({ where: { id } }),
+ * }).fields({
+ *   pdf: {
+ *     uploadTo: "invoices",
+ *     condition: anyOf<Invoice>(owner("ownerId"), staff()),
+ *     originalName: "pdfName",
+ *     allowedTypes: ["application/pdf"],
+ *   },
+ * });
+ * ```
  */
 export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R, Id> {
   const idOf = source.idOf ?? ((record: R) => (record as { id?: Id }).id as Id);

@@ -21,8 +21,11 @@ import type { LinkDenialReason } from "../links/check-link.js";
 export interface SessionUser {
   /** The user's id, as a string (a number key is compared as its string form). */
   id: string;
+  /** The display name, when the auth library knows one. */
   name?: string | null;
+  /** The e-mail address, when the auth library knows one. */
   email?: string | null;
+  /** The avatar URL, when the auth library knows one. */
   image?: string | null;
 }
 
@@ -31,6 +34,7 @@ export interface SessionUser {
  * session object passes as it is (with its other fields), as long as it has this `user`.
  */
 export interface Session {
+  /** Who is signed in. */
   readonly user: SessionUser;
 }
 
@@ -46,13 +50,30 @@ export type SessionGetter = (request: Request) => Promise<Session | null>;
  * `request` with `request.user`.
  */
 export interface AccessRequest {
+  /** The download request (its URL, headers, `?token=`). */
   readonly request: Request;
+  /** The session as the session getter returned it; `null` when nobody is signed in. */
   readonly session: Session | null;
   /** `null` when nobody is signed in. */
   readonly user: SessionUser | null;
 }
 
-/** Who may download a field's file: the counterpart of `condition(request, instance)`. */
+/**
+ * Who may download a field's file: the counterpart of `condition(request, instance)`.
+ * Only a returned `true` grants (fail closed); one that throws is a 500, one that takes
+ * longer than `timeoutMs` a 503, and both are denials (`downloadDenied`).
+ *
+ * @example
+ * ```ts
+ * import type { Condition } from "next-private-files";
+ *
+ * type Invoice = { id: number; ownerId: number; pdf: string | null };
+ *
+ * // The seed's `is_owner`: an Int foreign key against the session's string id.
+ * const isOwner: Condition<Invoice> = (request, invoice) =>
+ *   request.user !== null && String(invoice.ownerId) === request.user.id;
+ * ```
+ */
 export type Condition<R> = (request: AccessRequest, record: R) => boolean | Promise<boolean>;
 
 /** The keys of a record whose value can hold a stored file path. */
@@ -66,40 +87,61 @@ export interface FieldOptions<R> {
   /**
    * Folder, relative to the storage root, that uploads go to; or a function of the
    * original name. A string also confines downloads: a stored path outside this
-   * folder is never served (404). A function confines only to the storage root.
+   * folder is never served (404). A function confines only to the storage root. The
+   * default, `""`, is the storage root itself.
+   * @default ""
    */
   uploadTo?: string | ((originalName: string) => string);
-  /** Who may download. Default: any signed-in user. */
+  /**
+   * Who may download (see {@link Condition}): any signed-in user by default.
+   * @default signedIn
+   */
   condition?: Condition<R>;
   /**
-   * `true` (default): `Content-Disposition: attachment`. `false`: inline, but only for
-   * types that cannot run script; HTML, SVG, XML and the like are always attachments.
+   * `true`: `Content-Disposition: attachment`. `false`: inline, but only for types that
+   * cannot run script; HTML, SVG, XML and the like are always attachments.
+   * @default true
    */
   attachment?: boolean;
-  /** Where the bytes live. Default: the config's storage. */
+  /**
+   * Where the bytes live.
+   * Unset: the config's `storage`.
+   */
   storage?: FileStorage;
   /**
    * The name shown to people (URL segment and `Content-Disposition`): a record key that
-   * holds the original upload name, or a function. Default: the stored file's basename.
+   * holds the original upload name, or a function. An empty value falls back too.
+   * Unset: the stored file's basename.
    */
   originalName?: FileKey<R> | ((record: R) => string);
-  /** `"status"` (default): 401/403 on denial. `"not-found"`: 404, hiding that the record exists. */
+  /**
+   * `"status"`: 401/403 on denial. `"not-found"`: 404, hiding that the record exists.
+   * @default "status"
+   */
   denial?: "status" | "not-found";
-  /** Largest upload accepted for this field, in bytes. Default: the config's `maxUploadBytes`. */
+  /**
+   * Largest upload accepted for this field, in bytes.
+   * Unset: the config's `maxUploadBytes`.
+   */
   maxUploadBytes?: number;
   /**
    * The file types uploads may have, as MIME types the kit knows (`"application/pdf"`,
    * `"image/png"`, `"text/plain"`… see KNOWN_FILE_TYPES) or your own FileTypeRule.
    * An upload must carry one of their extensions and its leading bytes must fit
    * that type; otherwise `storeUpload` throws UnsupportedFileTypeError (415) before
-   * anything is written. Default: any type.
+   * anything is written. An unknown MIME type throws a TypeError at declaration.
+   * Unset: any type.
    */
   allowedTypes?: readonly (string | FileTypeRule)[];
-  /** How the bytes are sent (stream, x-accel-redirect, x-sendfile, redirect). Default: the config's. */
+  /**
+   * How the bytes are sent (stream, x-accel-redirect, x-sendfile, redirect).
+   * Unset: the config's `delivery`.
+   */
   delivery?: Delivery;
   /**
    * Links that work without a session (`signedFileUrl`): `{ signed: true }` for links
-   * valid until they expire, `{ singleUse: true }` for one download. Default: none.
+   * valid until they expire, `{ singleUse: true }` for one download.
+   * Unset: the field accepts no links (a `?token=` is refused with 403).
    */
   links?: FieldLinkOptions;
 }
@@ -113,7 +155,10 @@ export interface ModelSource<R, Id> {
    * `null` or `undefined` (as Drizzle's `findFirst` gives): no such record, 404.
    */
   load: (id: Id) => PromiseLike<R | null | undefined>;
-  /** Reads a record's id for URLs. Default: `record.id`. */
+  /**
+   * Reads a record's id for URLs.
+   * @default (record) => record.id
+   */
   idOf?: (record: R) => Id;
 }
 
@@ -142,7 +187,13 @@ export interface Refusal {
  */
 export type RefusalPage = (refusal: Refusal) => string;
 
+/**
+ * Where the kit reports problems (the `logger` option): pino, winston and `console` fit.
+ * Messages never carry file contents, cookies or tokens.
+ */
 export interface Logger {
+  /** Something refused that may be an attack or bad data: a stored path outside its folder, a missing file. */
   warn(message: string, details?: Record<string, unknown>): void;
+  /** Something that failed: the database, storage, a condition or a hook. */
   error(message: string, details?: Record<string, unknown>): void;
 }

@@ -2,7 +2,21 @@ import type { FileStorage, OpenedFile } from "../storage/types.js";
 import { accelRedirect, presignedRedirect, sendfile } from "./offload.js";
 import type { Delivery } from "./types.js";
 
-/** A delivery mode that cannot work with the field's storage: a configuration error (500, logged). */
+/**
+ * A delivery mode that cannot work with the field's storage, found on a download: an
+ * `x-sendfile` field whose storage has no local files, or a `redirect` one whose storage
+ * cannot presign. The route logs it and answers 500; `definePrivateFiles` already
+ * refuses the `redirect` case at start-up when it can tell.
+ * @example
+ * ```ts
+ * import { DeliveryConfigError, type Logger } from "next-private-files";
+ *
+ * declare const logger: Logger;
+ * declare const error: unknown;
+ *
+ * if (error instanceof DeliveryConfigError) logger.error("fix the delivery setting", { error: error.message });
+ * ```
+ */
 export class DeliveryConfigError extends Error {
   override readonly name = "DeliveryConfigError";
 }

@@ -14,7 +14,18 @@ function withoutBodyHeaders(headers: Headers): Headers {
 /**
  * The `X-Accel-Redirect` target for a stored path: the internal prefix, then each
  * segment percent-encoded. nginx (1.5.9 and later) decodes the URI before it maps it
- * onto the file system, so spaces and non-ASCII names survive.
+ * onto the file system, so spaces and non-ASCII names survive. The file route uses it
+ * for `{ mode: "x-accel-redirect" }`; an app's own route that hands a file to nginx can too.
+ * @param prefix - The nginx `internal` location (a missing trailing `/` is added).
+ * @param storedPath - The stored path, relative to the storage root.
+ * @example
+ * ```ts
+ * import { accelRedirectTarget } from "next-private-files";
+ *
+ * accelRedirectTarget("/_protected", "reports/Q1 résumé.pdf");
+ * // "/_protected/reports/Q1%20r%C3%A9sum%C3%A9.pdf"
+ * const answer = new Response(null, { headers: { "X-Accel-Redirect": accelRedirectTarget("/_protected/", "reports/q1.pdf") } });
+ * ```
  */
 export function accelRedirectTarget(prefix: string, storedPath: string): string {
   const base = prefix.endsWith("/") ? prefix : `${prefix}/`;

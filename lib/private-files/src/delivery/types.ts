@@ -7,12 +7,37 @@
  * - `x-sendfile`: Apache (mod_xsendfile) or lighttpd sends the file at its absolute path.
  * - `redirect`: a 302 to a short-lived presigned URL of the object store, which sends
  *   the bytes (with the right name and type); `expiresIn` in seconds, default 60.
+ *
+ * @example
+ * ```ts
+ * import type { Delivery } from "next-private-files";
+ *
+ * // nginx: `location /_protected/ { internal; alias /var/lib/my-app/files/; }`
+ * const behindNginx: Delivery = { mode: "x-accel-redirect", prefix: "/_protected/" };
+ * const fromTheBucket: Delivery = { mode: "redirect", expiresIn: 30 };
+ * ```
  */
 export type Delivery =
   | "stream"
-  | { readonly mode: "x-accel-redirect"; readonly prefix: string }
-  | { readonly mode: "x-sendfile" }
-  | { readonly mode: "redirect"; readonly expiresIn?: number };
+  | {
+      /** nginx sends the file from an `internal` location. */
+      readonly mode: "x-accel-redirect";
+      /** The internal location mapped to the storage root, e.g. `/_protected/`. */
+      readonly prefix: string;
+    }
+  | {
+      /** Apache (mod_xsendfile) or lighttpd sends the file at its absolute path (local storage only). */
+      readonly mode: "x-sendfile";
+    }
+  | {
+      /** A 302 to a presigned URL of the object store (a storage with `presignedUrl`: `s3Storage`). */
+      readonly mode: "redirect";
+      /**
+       * Seconds the presigned URL stays valid.
+       * @default 60
+       */
+      readonly expiresIn?: number;
+    };
 
-/** The delivery modes by name, e.g. to read one from the environment. */
+/** The delivery modes by name (`"stream"`, `"x-accel-redirect"`, `"x-sendfile"`, `"redirect"`), e.g. to read one from the environment. */
 export const DELIVERY_MODES = ["stream", "x-accel-redirect", "x-sendfile", "redirect"] as const;

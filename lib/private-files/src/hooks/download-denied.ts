@@ -19,34 +19,53 @@ export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "cond
 export interface DenialEvent<R> {
   /** The model key, as in the URL. */
   readonly model: string;
+  /** The file field's name. */
   readonly field: string;
   /** The record's id as it appears in the URL. */
   readonly recordId: string;
+  /** The record `load` returned. */
   readonly record: R;
+  /** The download request. */
   readonly request: Request;
+  /** The session; `null` when nobody is signed in. */
   readonly session: Session | null;
+  /** The signed-in user; `null` when nobody is. */
   readonly user: SessionUser | null;
+  /** Why it was refused (see {@link DenialReason}). */
   readonly reason: DenialReason;
   /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
   readonly status: number;
 }
 
+/** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */
 export type DenialListener<R> = (event: DenialEvent<R>) => unknown;
 
 interface DownloadDeniedSignal {
   /** Listens to refused downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
   connect<R>(listener: DenialListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
   connect(listener: DenialListener<unknown>, options?: { sender?: undefined }): () => void;
+  /** Disconnects a listener from every sender; true when it was connected. */
   disconnect<R>(listener: DenialListener<R>): boolean;
 }
 
 const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
 
 /**
- * Fires when the route refuses a request for an existing record's file (GET or
- * HEAD), before the refusal is sent, with the reason. Listeners are awaited in
- * order; one that throws is logged and the refusal stands. Requests that never
- * reach a record (unknown model, bad id, no record) are 404s, not denials.
+ * Refused downloads, for an audit trail or an alert. Fires when the route refuses a
+ * request for an existing record's file (GET or HEAD), before the refusal is sent, with
+ * the reason. Listeners are awaited in order (within `timeoutMs`); one that throws is
+ * logged and the refusal stands. Requests that never reach a record (unknown model, bad
+ * id, no record) are 404s, not denials.
+ * @example
+ * ```ts
+ * import { downloadDenied } from "next-private-files";
+ *
+ * declare const audit: { write(row: { model: string; recordId: string; userId: string | null; reason: string }): Promise<void> };
+ *
+ * downloadDenied.connect(async ({ model, recordId, user, reason }) => {
+ *   await audit.write({ model, recordId, userId: user?.id ?? null, reason });
+ * });
+ * ```
  */
 export const downloadDenied: DownloadDeniedSignal = {
   connect(listener: DenialListener<never>, options: { sender?: AnyPrivateModel } = {}) {

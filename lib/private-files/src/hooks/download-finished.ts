@@ -15,31 +15,45 @@ export type DownloadOutcome = "completed" | "aborted" | "failed" | "offloaded";
 
 /** What a `downloadFinished` listener receives: the `preDownload` event, and how it went. */
 export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
+  /** How it ended (see {@link DownloadOutcome}). */
   readonly outcome: DownloadOutcome;
   /** The status that was answered: 200 or 206, or 500/503 when a `preDownload` listener failed. */
   readonly status: number;
   /** Body bytes handed to the server (a few may still have been in socket buffers on abort). */
   readonly bytesSent: number;
+  /** When the `preDownload` event fired. */
   readonly startedAt: Date;
+  /** Milliseconds from `startedAt` to the end: the body's last byte, the abort or failure, or the hand-over. */
   readonly durationMs: number;
 }
 
+/** A `downloadFinished` listener; it runs in the background, nothing awaits it. */
 export type DownloadFinishedListener<R> = (event: DownloadFinishedEvent<R>) => unknown;
 
 interface DownloadFinishedSignal {
   /** Listens to the end of granted downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
   connect<R>(listener: DownloadFinishedListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
   connect(listener: DownloadFinishedListener<unknown>, options?: { sender?: undefined }): () => void;
+  /** Disconnects a listener from every sender; true when it was connected. */
   disconnect<R>(listener: DownloadFinishedListener<R>): boolean;
 }
 
 const signal = new Signal<DownloadFinishedEvent<unknown>, AnyPrivateModel>();
 
 /**
- * Fires once per granted GET that went past authorization, after its body ended
- * (completed, aborted or failed). The answer is already on its way, so listeners
- * run in the background: nothing awaits them, and one that throws is logged.
- * Never fires for HEAD, 304 or 416, which send no file bytes.
+ * How downloads ended, for metrics or an audit trail that must know whether the file
+ * really went out. Fires once per granted GET that went past authorization, after its
+ * body ended (completed, aborted or failed) or was handed over (offloaded). The answer
+ * is already on its way, so listeners run in the background: nothing awaits them, and
+ * one that throws is logged. Never fires for HEAD, 304 or 416, which send no file bytes.
+ * @example
+ * ```ts
+ * import { downloadFinished } from "next-private-files";
+ *
+ * downloadFinished.connect(({ model, field, outcome, bytesSent, durationMs }) => {
+ *   console.info(`${model}.${field}: ${outcome}, ${bytesSent} bytes in ${durationMs} ms`);
+ * });
+ * ```
  */
 export const downloadFinished: DownloadFinishedSignal = {
   connect(listener: DownloadFinishedListener<never>, options: { sender?: AnyPrivateModel } = {}) {

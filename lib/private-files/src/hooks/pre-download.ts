@@ -8,12 +8,17 @@ import { Signal } from "./signal.js";
 export interface DownloadEvent<R> {
   /** The model key, as in the URL. */
   readonly model: string;
+  /** The file field's name. */
   readonly field: string;
   /** The record's id as it appears in the URL. */
   readonly recordId: string;
+  /** The record `load` returned. */
   readonly record: R;
+  /** The download request. */
   readonly request: Request;
+  /** The session; `null` when nobody is signed in (a link granted it, or the condition let anyone in). */
   readonly session: Session | null;
+  /** The signed-in user; `null` when nobody is. */
   readonly user: SessionUser | null;
   /** The bytes about to be sent; `null` for the whole file (no `Range`, or one that was not honoured). */
   readonly range: ByteRange | null;
@@ -23,6 +28,7 @@ export interface DownloadEvent<R> {
   readonly link: LinkUse | null;
 }
 
+/** A `preDownload` listener; a returned promise is awaited before the first byte. */
 export type DownloadListener<R> = (event: DownloadEvent<R>) => unknown;
 
 interface PreDownloadSignal {
@@ -39,9 +45,33 @@ interface PreDownloadSignal {
 const signal = new Signal<DownloadEvent<unknown>, AnyPrivateModel>();
 
 /**
- * Fires for a granted GET once the file is known to exist, before the first byte;
- * never for HEAD, 304, 416 or errors. Listeners are awaited in the order connected;
- * one that throws aborts the download with 500.
+ * The counterpart of django-private-files' `pre_download` signal: count downloads, write
+ * an audit row, or refuse late. Fires for a granted GET once the file is known to exist,
+ * before the first byte; never for HEAD, 304, 416 or errors. Listeners are awaited in
+ * the order connected (each within `timeoutMs`, else 503); one that throws aborts the
+ * download with 500. Connect once, at module level, beside `definePrivateFiles`.
+ * @example
+ * ```ts
+ * import { intId, preDownload, privateModel } from "next-private-files";
+ *
+ * type Download = { id: number; file: string | null };
+ * declare const prisma: {
+ *   download: {
+ *     findUnique(args: { where: { id: number } }): Promise<Download | null>;
+ *     update(args: { where: { id: number }; data: { count: { increment: number } } }): Promise<unknown>;
+ *   };
+ * };
+ * const downloads = privateModel({ id: intId, load: (id) => prisma.download.findUnique({ where: { id } }) }).fields({ file: {} });
+ *
+ * // The seed's download counter; a resumed download (a range after byte 0) is not counted again.
+ * const disconnect = preDownload.connect(
+ *   async ({ record, range }) => {
+ *     if (range !== null && range.start !== 0) return;
+ *     await prisma.download.update({ where: { id: record.id }, data: { count: { increment: 1 } } });
+ *   },
+ *   { sender: downloads },
+ * );
+ * ```
  */
 export const preDownload: PreDownloadSignal = {
   connect(listener: DownloadListener<never>, options: { sender?: AnyPrivateModel } = {}) {

@@ -10,12 +10,17 @@ export type TrustProxy = boolean | number | undefined;
 
 /** Options of {@link clientAddress}. */
 export interface ClientAddressOptions {
-  /** Proxies trusted to append to `X-Forwarded-For`; default: none. */
+  /**
+   * Proxies trusted to append to `X-Forwarded-For` (see {@link TrustProxy}); none by default,
+   * so a client-sent `X-Forwarded-For` is never believed.
+   * @default false
+   */
   trustProxy?: TrustProxy;
 }
 
 /**
- * The client's IP address for a request, or null when it is unknown.
+ * The client's IP address for a request, or null when it is unknown: for rate limits and
+ * audit logs in route handlers, which cannot see the socket.
  *
  * With `trustProxy` (n hops), the address n entries from the right of
  * `X-Forwarded-For` (what the nearest trusted proxy saw; the left-most one when the
@@ -24,6 +29,17 @@ export interface ClientAddressOptions {
  * `CLIENT_ADDRESS_HEADER`. `next start` passes a client-sent `X-Forwarded-For`
  * through untouched, so without a configured proxy it is never read.
  * IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) come back as IPv4.
+ * @example
+ * ```ts
+ * import { clientAddress, trustProxyFromEnv } from "next-private-files";
+ *
+ * const trustProxy = trustProxyFromEnv(process.env.TRUST_PROXY); // "1" behind one nginx
+ *
+ * export async function POST(request: Request): Promise<Response> {
+ *   const ip = clientAddress(request, { trustProxy }) ?? "unknown";
+ *   return new Response(`hello ${ip}\n`);
+ * }
+ * ```
  */
 export function clientAddress(request: Request, options: ClientAddressOptions = {}): string | null {
   const hops = trustedHops(options.trustProxy);
@@ -44,6 +60,15 @@ export function clientAddress(request: Request, options: ClientAddressOptions = 
 /**
  * Reads a `trustProxy` setting from an environment variable's text: "true" is one
  * hop, a whole number is that many, anything else (unset, "false", "0") none.
+ * @example
+ * ```ts
+ * import { clientAddress, trustProxyFromEnv } from "next-private-files";
+ *
+ * trustProxyFromEnv("2"); // 2
+ * trustProxyFromEnv(undefined); // false
+ * declare const request: Request;
+ * const ip = clientAddress(request, { trustProxy: trustProxyFromEnv(process.env.TRUST_PROXY) });
+ * ```
  */
 export function trustProxyFromEnv(value: string | undefined): TrustProxy {
   const text = value?.trim().toLowerCase();

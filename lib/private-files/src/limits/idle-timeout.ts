@@ -1,7 +1,7 @@
 import { observeStream } from "../hooks/observe-stream.js";
 import { UploadIdleTimeoutError } from "../upload/errors.js";
 
-/** How long a download's client may stop reading, or an upload's client stop sending, by default. */
+/** How long a download's client may stop reading, or an upload's client stop sending, by default: 60_000 ms. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 /**
@@ -10,6 +10,18 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
  * cancelled and this stream errors (see observeStream, which the file route uses with
  * its report of how the download ended). For an app's own routes that stream a body.
  * `Infinity`: no limit.
+ * @param source - The body to send.
+ * @param ms - The longest pause allowed (`privateFiles.idleTimeoutMs`).
+ * @example
+ * ```ts
+ * import { idleDownloadStream } from "next-private-files/upload";
+ *
+ * declare function exportCsv(): ReadableStream<Uint8Array>;
+ *
+ * export async function GET(): Promise<Response> {
+ *   return new Response(idleDownloadStream(exportCsv(), 60_000), { headers: { "Content-Type": "text/csv" } });
+ * }
+ * ```
  */
 export function idleDownloadStream(source: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
   return Number.isFinite(ms) ? observeStream(source, () => undefined, ms) : source;
@@ -19,7 +31,27 @@ export function idleDownloadStream(source: ReadableStream<Uint8Array>, ms: numbe
  * An upload body that gives up on a client that stopped sending: when a read waits
  * `ms` for the next chunk, the source is cancelled and this stream errors with
  * `UploadIdleTimeoutError` (408), so whatever is writing it removes its temp file.
- * `Infinity`: no limit.
+ * `Infinity`: no limit. `storeUpload` does this already; use it where you write a
+ * request body yourself.
+ * @param source - The body being received.
+ * @param ms - The longest pause allowed (`privateFiles.idleTimeoutMs`).
+ * @example
+ * ```ts
+ * import { idleUploadStream, UploadIdleTimeoutError } from "next-private-files/upload";
+ *
+ * declare function saveTo(path: string, body: ReadableStream<Uint8Array>): Promise<void>;
+ *
+ * export async function PUT(request: Request): Promise<Response> {
+ *   if (!request.body) return new Response("no body\n", { status: 400 });
+ *   try {
+ *     await saveTo("/tmp/upload.bin", idleUploadStream(request.body, 30_000));
+ *   } catch (error) {
+ *     if (error instanceof UploadIdleTimeoutError) return new Response(`${error.message}\n`, { status: 408 });
+ *     throw error;
+ *   }
+ *   return new Response(null, { status: 204 });
+ * }
+ * ```
  */
 export function idleUploadStream(source: ReadableStream<Uint8Array>, ms: number): ReadableStream<Uint8Array> {
   if (!Number.isFinite(ms)) return source;

@@ -27,7 +27,25 @@ export interface UploadSlotStore {
  */
 export type QuotaSource = (user: string) => Promise<number>;
 
-/** Per-user limits on uploads (the `uploads` option of `definePrivateFiles`). */
+/**
+ * Per-user limits on uploads (the `uploads` option of `definePrivateFiles`), enforced by
+ * `storeUpload` for the `user` it is given. Each limit needs its store, checked at start-up.
+ * @example
+ * ```ts
+ * import type { UploadLimitsOptions, UploadSlotStore } from "next-private-files";
+ *
+ * declare const prisma: { fileSubmission: { aggregate(args: { where: { ownerId: number }; _sum: { size: true } }): Promise<{ _sum: { size: number | null } }> } };
+ * declare const slots: UploadSlotStore; // a table every app instance shares
+ *
+ * const uploads: UploadLimitsOptions = {
+ *   quotaBytes: 1024 ** 3, // 1 GiB per user
+ *   usedBytes: async (user) =>
+ *     (await prisma.fileSubmission.aggregate({ where: { ownerId: Number(user) }, _sum: { size: true } }))._sum.size ?? 0,
+ *   maxConcurrent: 4,
+ *   slots,
+ * };
+ * ```
+ */
 export interface UploadLimitsOptions {
   /**
    * Largest total a user may store, in bytes. An upload's limit is the smaller of its
@@ -36,26 +54,49 @@ export interface UploadLimitsOptions {
    * `usedBytes`. Uploads that run at the same time are each capped by what was left
    * when they started, so check again when writing the record (`assertWithinQuota`,
    * in the transaction that inserts it).
+   * Unset: no quota.
    */
   quotaBytes?: number;
-  /** What a user stores now; required with `quotaBytes`. */
+  /**
+   * What a user stores now; required with `quotaBytes` (without it, `definePrivateFiles`
+   * throws a TypeError). A failing one refuses the upload with `UploadLimitsUnavailableError` (503).
+   * Unset: only allowed without `quotaBytes`.
+   */
   usedBytes?: QuotaSource;
   /**
-   * How many uploads one user may have in flight at once; one more gets
-   * `TooManyUploadsError` (429 with `Retry-After`) before anything is written. Needs `slots`.
+   * How many uploads one user may have in flight at once (a positive whole number); one
+   * more gets `TooManyUploadsError` (429 with `Retry-After`) before anything is written.
+   * Needs `slots`.
+   * Unset: no limit.
    */
   maxConcurrent?: number;
-  /** The shared store of in-flight uploads; required with `maxConcurrent`. */
+  /**
+   * The shared store of in-flight uploads; required with `maxConcurrent` (without it,
+   * `definePrivateFiles` throws a TypeError).
+   * Unset: only allowed without `maxConcurrent`.
+   */
   slots?: UploadSlotStore;
-  /** How long a slot outlives its last renewal (an instance that crashed frees it then). Default 120 000 ms. */
+  /**
+   * How long a slot outlives its last renewal, in milliseconds (an instance that crashed
+   * frees it then); slots are renewed every third of it while their upload runs.
+   * @default 120_000
+   */
   slotTtlMs?: number;
-  /** `Retry-After` seconds on the 429. Default 5. */
+  /**
+   * `Retry-After` seconds on the 429.
+   * @default 5
+   */
   retryAfterSeconds?: number;
 }
 
-/** The limits with their defaults applied (`config.uploads`). */
+/**
+ * The `uploads` option with its defaults applied: `privateFiles.uploadLimits`, what
+ * `assertWithinQuota`, `remainingQuota` and `acquireUploadSlot` take.
+ */
 export interface ResolvedUploadLimits {
+  /** The quota; `undefined` when none is configured. */
   readonly quota: { readonly bytes: number; readonly usedBytes: QuotaSource } | undefined;
+  /** The concurrent-upload limit; `undefined` when none is configured. */
   readonly concurrency: { readonly max: number; readonly slots: UploadSlotStore; readonly ttlMs: number; readonly retryAfterSeconds: number } | undefined;
 }
 
@@ -88,14 +129,34 @@ const unavailable = (error: unknown): never => {
 
 /** A held upload slot: renewed in the background until `release()`. */
 export interface HeldSlot {
+  /** Frees the slot and stops renewing it; calling it again returns the same promise. */
   release(): Promise<void>;
 }
 
 /**
- * Takes one of the user's upload slots, or throws `TooManyUploadsError` (or
- * `UploadLimitsUnavailableError` when the store fails). The slot is
- * renewed every third of its lifetime until released, so a long upload keeps it and a
- * crashed instance's slot expires.
+ * Takes one of the user's upload slots, for an upload your own code writes (not through
+ * `storeUpload`, which takes one itself). The slot is renewed every third of its lifetime
+ * until released, so a long upload keeps it and a crashed instance's slot expires.
+ * Without a concurrent-upload limit it returns a slot that holds nothing.
+ * @param limits - `privateFiles.uploadLimits`.
+ * @param user - The uploading user's id.
+ * @throws {TooManyUploadsError} when the user's slots are all taken (429).
+ * @throws {UploadLimitsUnavailableError} when the slot store fails (503).
+ * @example
+ * ```ts
+ * import { acquireUploadSlot } from "next-private-files/upload";
+ * import type { ResolvedUploadLimits } from "next-private-files";
+ *
+ * declare const privateFiles: { uploadLimits: ResolvedUploadLimits };
+ * declare function importArchive(userId: string): Promise<void>;
+ *
+ * const slot = await acquireUploadSlot(privateFiles.uploadLimits, "42");
+ * try {
+ *   await importArchive("42");
+ * } finally {
+ *   await slot.release();
+ * }
+ * ```
  */
 export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: string): Promise<HeldSlot> {
   const concurrency = limits.concurrency;
@@ -118,8 +179,28 @@ export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: stri
 }
 
 /**
- * What is left of `user`'s quota now (`Infinity` without a quota); throws
- * `QuotaExceededError` when nothing is.
+ * What is left of `user`'s quota now (`Infinity` without a quota), and what they use:
+ * for an upload form that shows the space left, or a write your own code makes.
+ * @param limits - `privateFiles.uploadLimits`.
+ * @param user - The user's id.
+ * @throws {QuotaExceededError} when nothing is left (413).
+ * @throws {UploadLimitsUnavailableError} when `usedBytes` fails (503).
+ * @example
+ * ```ts
+ * import { formatBytes, QuotaExceededError, remainingQuota } from "next-private-files/upload";
+ * import type { ResolvedUploadLimits } from "next-private-files";
+ *
+ * declare const privateFiles: { uploadLimits: ResolvedUploadLimits };
+ *
+ * let left: string;
+ * try {
+ *   const { remaining } = await remainingQuota(privateFiles.uploadLimits, "42");
+ *   left = remaining === Infinity ? "no limit" : `${formatBytes(remaining)} left`;
+ * } catch (error) {
+ *   if (!(error instanceof QuotaExceededError)) throw error;
+ *   left = "your storage is full";
+ * }
+ * ```
  */
 export async function remainingQuota(limits: ResolvedUploadLimits, user: string): Promise<{ remaining: number; used: number }> {
   if (!limits.quota) return { remaining: Infinity, used: 0 };
@@ -130,10 +211,32 @@ export async function remainingQuota(limits: ResolvedUploadLimits, user: string)
 }
 
 /**
- * The exact check when the record is written: throws `QuotaExceededError` when
- * `usedBytes` (read in the transaction that inserts the record, with the user's row
- * locked, so concurrent uploads are counted) plus `addedBytes` exceeds the quota.
- * Delete the stored file when it throws. No quota configured: never throws.
+ * The exact check when the record is written: uploads that ran at the same time were
+ * each capped by what was left when they started, so together they may go over. Read
+ * `usedBytes` in the transaction that inserts the record, with the user's row locked, so
+ * concurrent uploads are counted; delete the stored file when it throws. No quota
+ * configured: never throws.
+ * @param limits - `privateFiles.uploadLimits`.
+ * @param usedBytes - What the user stores now, without this upload.
+ * @param addedBytes - This upload's size.
+ * @throws {QuotaExceededError} when `usedBytes + addedBytes` is over the quota.
+ * @example
+ * ```ts
+ * import { assertWithinQuota, deleteStoredFile, type StoredUpload } from "next-private-files/upload";
+ * import type { PrivateFiles, PrivateModel } from "next-private-files";
+ *
+ * type Submission = { id: number; ownerId: number; file: string | null };
+ * declare const privateFiles: PrivateFiles<{ submissions: PrivateModel<Submission, number, "file"> }>;
+ * declare const stored: StoredUpload; // from storeUpload
+ * declare function usedBytesLocked(ownerId: number): Promise<number>; // SELECT … FOR UPDATE, in the transaction
+ *
+ * try {
+ *   assertWithinQuota(privateFiles.uploadLimits, await usedBytesLocked(7), stored.size);
+ * } catch (error) {
+ *   await deleteStoredFile(privateFiles, "submissions", "file", stored.path);
+ *   throw error;
+ * }
+ * ```
  */
 export function assertWithinQuota(limits: ResolvedUploadLimits, usedBytes: number, addedBytes: number): void {
   if (limits.quota && usedBytes + addedBytes > limits.quota.bytes) throw new QuotaExceededError(limits.quota.bytes, usedBytes);

@@ -23,9 +23,13 @@ import type { LinkRecord, LinkStore } from "./store.js";
  * ```
  */
 export interface LinkTokenDelegate {
+  /** `prisma.fileLinkToken.create`. */
   create(args: { data: LinkRecord }): PromiseLike<unknown>;
+  /** `prisma.fileLinkToken.findUnique`. */
   findUnique(args: { where: { id: string } }): PromiseLike<LinkRecord | null>;
+  /** `prisma.fileLinkToken.updateMany`: consume, release and revoke are each one conditional UPDATE. */
   updateMany(args: { where: LinkTokenWhere; data: { usedAt?: Date | null; usedBy?: string | null; revokedAt?: Date } }): PromiseLike<{ count: number }>;
+  /** `prisma.fileLinkToken.deleteMany`, for `prune`. */
   deleteMany(args: { where: { OR: LinkTokenWhere[] } }): PromiseLike<{ count: number }>;
 }
 
@@ -36,7 +40,30 @@ interface LinkTokenWhere {
   expiresAt?: { gt: Date } | { lt: Date };
 }
 
-/** A LinkStore over a Prisma model (SQLite, PostgreSQL, any database Prisma drives). */
+/**
+ * A LinkStore over a Prisma model (SQLite, PostgreSQL, any database Prisma drives): the
+ * `links.store` that single-use links and revocation need. Consuming a single-use link
+ * is one conditional UPDATE, so exactly one of any number of concurrent downloads, on
+ * any number of app instances, gets it. Add the model shown on {@link LinkTokenDelegate}
+ * to your schema and migrate.
+ * @param delegate - The model's delegate: `prisma.fileLinkToken`.
+ * @example
+ * ```ts
+ * import type { AuthOptions } from "next-auth";
+ * import { definePrivateFiles } from "next-private-files";
+ * import { nextAuthSession } from "next-private-files/next-auth";
+ * import { prismaLinkStore, type LinkTokenDelegate } from "next-private-files/prisma";
+ *
+ * declare const prisma: { fileLinkToken: LinkTokenDelegate }; // your PrismaClient
+ * declare const authOptions: AuthOptions;
+ *
+ * export const privateFiles = definePrivateFiles({
+ *   models: {},
+ *   getSession: nextAuthSession(authOptions),
+ *   links: { store: prismaLinkStore(prisma.fileLinkToken) },
+ * });
+ * ```
+ */
 export function prismaLinkStore(delegate: LinkTokenDelegate): LinkStore {
   return {
     async create(link) {

@@ -1,4 +1,23 @@
-/** Link secrets are missing or too weak: a configuration error (500 when verifying, thrown when creating). */
+/**
+ * Link secrets are missing or too weak (under 32 characters): a configuration error.
+ * Thrown by `signedFileUrl` and `createFileLink`; a download with `?token=` answers 500
+ * and logs it instead.
+ * @example
+ * ```ts
+ * import { LinkSecretError, type PrivateFiles, type PrivateModel } from "next-private-files";
+ *
+ * type Invoice = { id: number; pdf: string | null };
+ * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf"> }>;
+ * declare const invoice: Invoice;
+ *
+ * try {
+ *   await privateFiles.signedFileUrl("invoices", "pdf", invoice);
+ * } catch (error) {
+ *   if (error instanceof LinkSecretError) console.error("set PRIVATE_FILES_LINK_SECRET (32+ characters)");
+ *   throw error;
+ * }
+ * ```
+ */
 export class LinkSecretError extends Error {
   override readonly name = "LinkSecretError";
 }

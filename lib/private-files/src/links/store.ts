@@ -5,11 +5,17 @@
 export interface LinkRecord {
   /** The token's id. */
   readonly id: string;
+  /** The model key the link is for. */
   readonly model: string;
+  /** The file field it is for. */
   readonly field: string;
+  /** The record's id, as in the URL. */
   readonly recordId: string;
+  /** Whether it grants one download only. */
   readonly singleUse: boolean;
+  /** When it stops working. */
   readonly expiresAt: Date;
+  /** When it was made. */
   readonly createdAt: Date;
   /** Who made it (the session user's id), when known. */
   readonly createdBy: string | null;
@@ -17,13 +23,31 @@ export interface LinkRecord {
   readonly usedAt: Date | null;
   /** The SHA-256 of the resume cookie given to the client that consumed it (see `LinksOptions.resumeWindowSeconds`). */
   readonly usedBy: string | null;
+  /** When it was revoked; `null` while it is not. */
   readonly revokedAt: Date | null;
 }
 
+/** A link as `LinkStore.create` receives it: not yet used or revoked. */
 export type NewLink = Omit<LinkRecord, "usedAt" | "usedBy" | "revokedAt">;
 
+/**
+ * Where links are recorded (`links.store`): needed for single-use links and for
+ * revocation. `prismaLinkStore` from `next-private-files/prisma` is one; implement this
+ * for another database. It must be shared by every app instance (a table, never memory).
+ * @example
+ * ```ts
+ * import type { LinkStore } from "next-private-files";
+ * import { prismaLinkStore } from "next-private-files/prisma";
+ *
+ * declare const prisma: { fileLinkToken: Parameters<typeof prismaLinkStore>[0] };
+ *
+ * const store: LinkStore = prismaLinkStore(prisma.fileLinkToken);
+ * ```
+ */
 export interface LinkStore {
+  /** Records a new link. */
   create(link: NewLink): Promise<void>;
+  /** The link with this id; `null` when there is none. */
   find(id: string): Promise<LinkRecord | null>;
   /**
    * Marks an unused, unrevoked, unexpired single-use link as used, atomically (one

@@ -9,9 +9,25 @@ const PATCHED = Symbol.for("private-files.restore-content-length");
 type PatchedPrototype = typeof http.ServerResponse.prototype & { [PATCHED]?: true };
 
 /**
- * Installs the shim once per process; call it from `instrumentation.ts`'s `register()`.
- * It only acts on responses that carry `LENGTH_HEADER`, and never when the body is
- * being re-encoded (`Content-Encoding`) or already framed.
+ * Gives downloads their `Content-Length` back: Next.js 16 drops it from route-handler
+ * answers, so without this every file goes out chunked (no progress bar, no size for
+ * download managers). Installs a `writeHead` patch on `node:http`'s ServerResponse, once
+ * per process (calling it again does nothing); call it from `instrumentation.ts`'s
+ * `register()`, on the Node.js runtime. It only acts on responses that carry
+ * `LENGTH_HEADER` (the file route's), and never when the body is being re-encoded
+ * (`Content-Encoding`) or already framed.
+ * @param prototype - The prototype to patch; tests pass their own.
+ * @example
+ * ```ts
+ * // instrumentation.ts
+ * export async function register() {
+ *   if (process.env.NEXT_RUNTIME === "nodejs") {
+ *     const { restoreContentLength, stampClientAddress } = await import("next-private-files/next");
+ *     restoreContentLength();
+ *     stampClientAddress();
+ *   }
+ * }
+ * ```
  */
 export function restoreContentLength(prototype: PatchedPrototype = http.ServerResponse.prototype): void {
   if (prototype[PATCHED]) return;

@@ -9,11 +9,26 @@ const PATCHED = Symbol.for("private-files.stamp-client-address");
 type PatchedPrototype = typeof http.Server.prototype & { [PATCHED]?: true };
 
 /**
- * Installs the shim once per process; call it from `instrumentation.ts`'s `register()`.
+ * Lets route handlers know the client's address, which they cannot see: what
+ * `clientAddress()` reads when no trusted proxy says otherwise (rate limits, audit logs).
+ * Installs the shim once per process (calling it again does nothing); call it from
+ * `instrumentation.ts`'s `register()`, on the Node.js runtime.
  * It wraps the server's `emit("request")`, which runs before Next.js reads the headers:
  * a client-sent `CLIENT_ADDRESS_HEADER` is dropped (from `headers` and `rawHeaders`)
  * and replaced by `req.socket.remoteAddress`. Patching the prototype also covers the
  * server `next start` created before `register()` ran.
+ * @param prototype - The prototype to patch; tests pass their own.
+ * @example
+ * ```ts
+ * // instrumentation.ts
+ * export async function register() {
+ *   if (process.env.NEXT_RUNTIME === "nodejs") {
+ *     const { restoreContentLength, stampClientAddress } = await import("next-private-files/next");
+ *     restoreContentLength();
+ *     stampClientAddress();
+ *   }
+ * }
+ * ```
  */
 export function stampClientAddress(prototype: PatchedPrototype = http.Server.prototype): void {
   if (prototype[PATCHED]) return;

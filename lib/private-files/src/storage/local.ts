@@ -10,12 +10,25 @@ import { fileRangeStream, readRange } from "./file-stream.js";
 import { isInside, relativeFolder, relativeSegments } from "./safe-path.js";
 import type { ByteRange, FileStorage, OpenedFile, SavedFile, SaveOptions } from "./types.js";
 
+/** Options of `localFileStorage`. */
 export interface LocalStorageOptions {
   /** The storage root: keep it outside `public/`. Relative paths resolve from the working directory. */
   root: string;
 }
 
-/** Where the default storage lives: `PRIVATE_FILES_ROOT`, else `./data/files`. */
+/**
+ * Where the default storage lives: `PRIVATE_FILES_ROOT` (trimmed), else `data/files`
+ * relative to the working directory. Read when called; the config calls it on the first
+ * request that needs the default storage.
+ * @param env - The environment to read.
+ * @example
+ * ```ts
+ * import { defaultStorageRoot, localFileStorage } from "next-private-files";
+ *
+ * // The default storage, made explicit (to pass to a field, say).
+ * const storage = localFileStorage({ root: defaultStorageRoot() });
+ * ```
+ */
 export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string {
   // A constant path is a file reference to a bundler: without the comment, a bundle that
   // imports this (the proxy's did) traced every stored file under data/files.
@@ -32,8 +45,12 @@ export function defaultStorageRoot(env: NodeJS.ProcessEnv = process.env): string
 // apps also exclude their data folder with `outputFileTracingExcludes`.)
 
 /**
- * Files in a directory on this machine: the default storage.
- *
+ * Files in a directory on this machine: the default storage. Stored paths are relative
+ * to `root`, which is created on first use; a stored path or symlink that leads outside
+ * it is never served (`UnsafeStoredPathError`). Uploads go to a temp file beside their
+ * final place and are renamed in, so no half file is ever served; files are written
+ * `0640`, readable by a front server in the app's group (`x-accel-redirect`, `x-sendfile`).
+ * @param options - The storage root.
  * @example
  * ```ts
  * import { localFileStorage } from "next-private-files";
@@ -48,6 +65,15 @@ export function localFileStorage(options: LocalStorageOptions): FileStorage {
 /**
  * The old name of {@link localFileStorage}, which shadowed the browser's `localStorage`.
  * @deprecated Use `localFileStorage`; this alias goes in 0.3.0.
+ * @example
+ * ```ts
+ * // Before:
+ * //   import { localStorage } from "next-private-files";
+ * //   const storage = localStorage({ root: "/var/lib/my-app/files" });
+ * import { localFileStorage } from "next-private-files";
+ *
+ * const storage = localFileStorage({ root: "/var/lib/my-app/files" });
+ * ```
  */
 export const localStorage = localFileStorage;
 

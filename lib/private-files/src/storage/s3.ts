@@ -12,6 +12,7 @@ import { UploadTooLargeError } from "./errors.js";
 import { relativeFolder, relativeSegments } from "./safe-path.js";
 import type { ByteRange, FileStorage, OpenedFile, PresignOptions, SavedFile, SaveOptions } from "./types.js";
 
+/** Options of `s3Storage`. */
 export interface S3StorageOptions {
   /**
    * The client: region, endpoint, credentials. For MinIO, R2 and other S3-compatible
@@ -25,16 +26,22 @@ export interface S3StorageOptions {
   /**
    * A folder inside the bucket for every key: `"private/"` stores `docs/a.pdf` as
    * `private/docs/a.pdf`. Checked like a stored path; a trailing slash is implied.
-   * Default: none (keys are the stored paths).
+   * The default, `""`, makes the keys the stored paths.
+   * @default ""
    */
   prefix?: string;
   /**
-   * Bytes per multipart part (at least 5 MiB, S3's minimum). Files up to one part go up
-   * in a single PutObject. Default 5 MiB, or more when `maxBytes` needs it to stay
-   * within S3's 10 000 parts.
+   * Bytes per multipart part (at least 5 MiB, S3's minimum; less throws a TypeError).
+   * Files up to one part go up in a single PutObject. The default is 5 MiB, or more when
+   * the upload's `maxBytes` needs it to stay within S3's 10 000 parts.
+   * @default Math.max(5 * 1024 * 1024, Math.ceil(maxBytes / 10_000))
    */
   partSize?: number;
-  /** Parts uploaded in parallel per upload; memory per upload is about `(queueSize + 1) × partSize`. Default 2. */
+  /**
+   * Parts uploaded in parallel per upload (rounded down, at least 1); memory per upload is
+   * about `(queueSize + 1) × partSize`.
+   * @default 2
+   */
   queueSize?: number;
 }
 
@@ -43,11 +50,32 @@ const MIN_PART_SIZE = 5 * MiB;
 const MAX_PARTS = 10_000;
 
 /**
- * Files in an S3 bucket (AWS S3, MinIO, Cloudflare R2, any S3-compatible store).
+ * Files in an S3 bucket (AWS S3, MinIO, Cloudflare R2, any S3-compatible store): for
+ * deployments without a shared disk, or to let the bucket send the bytes
+ * (`delivery: { mode: "redirect" }`, which needs this storage's presigned URLs).
  * Downloads stream a ranged GetObject, so only the bytes asked for cross the network;
  * the ETag and Last-Modified are the object's. Uploads stream through `@aws-sdk/lib-storage`
  * (multipart past one part) under the size limit; past it the upload is aborted and
- * nothing stays in the bucket.
+ * nothing stays in the bucket. Needs the optional peers `@aws-sdk/client-s3`,
+ * `@aws-sdk/lib-storage` and `@aws-sdk/s3-request-presigner`.
+ * @param options - The client, the bucket and the upload tuning.
+ * @throws {TypeError} without a bucket, or with a `partSize` under 5 MiB.
+ * @throws {UnsafeStoredPathError} for a `prefix` that is not a plain relative path.
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { s3Storage } from "next-private-files/s3";
+ *
+ * const storage = s3Storage({
+ *   client: new S3Client({
+ *     region: "auto",
+ *     endpoint: process.env.S3_ENDPOINT, // MinIO, R2…; unset for AWS
+ *     forcePathStyle: true,
+ *   }),
+ *   bucket: "my-app-files",
+ *   prefix: "private/",
+ * });
+ * ```
  */
 export function s3Storage(options: S3StorageOptions): FileStorage {
   return new S3Storage(options);

@@ -1,12 +1,16 @@
 /** An inclusive byte range, as in `Content-Range`. */
 export interface ByteRange {
+  /** The first byte, from 0. */
   readonly start: number;
+  /** The last byte, included. */
   readonly end: number;
 }
 
 /** A stored file opened for one answer. Call `stream()` once, or `close()`. */
 export interface OpenedFile {
+  /** The whole file's size, in bytes. */
   readonly size: number;
+  /** When the bytes last changed (`Last-Modified`). */
   readonly lastModified: Date;
   /** A strong validator for this version of the bytes (quoted, as sent in `ETag`). */
   readonly etag: string;
@@ -24,8 +28,9 @@ export interface OpenedFile {
   readonly localPath?: string;
 }
 
+/** What `FileStorage.save` is told about a new file. */
 export interface SaveOptions {
-  /** Folder under the storage root. */
+  /** Folder under the storage root (`""`: the root). */
   readonly folder: string;
   /** Extension to keep on the generated name, with its dot, or "". */
   readonly extension: string;
@@ -33,13 +38,30 @@ export interface SaveOptions {
   readonly maxBytes: number;
 }
 
+/** A file `FileStorage.save` wrote. */
 export interface SavedFile {
   /** The stored path, relative to the storage root: what the record keeps. */
   readonly path: string;
+  /** Bytes written. */
   readonly size: number;
 }
 
-/** Where file bytes live. The local file system today; object stores implement the same. */
+/**
+ * Where file bytes live: `localFileStorage` (this machine), `s3Storage` from
+ * `next-private-files/s3`, or your own. A field's `storage` option, or the config's,
+ * picks one.
+ * @example
+ * ```ts
+ * import { localFileStorage, type FileStorage } from "next-private-files";
+ * import { s3Storage } from "next-private-files/s3";
+ * import { S3Client } from "@aws-sdk/client-s3";
+ *
+ * const storage: FileStorage =
+ *   process.env.FILES_BUCKET !== undefined
+ *     ? s3Storage({ client: new S3Client({}), bucket: process.env.FILES_BUCKET })
+ *     : localFileStorage({ root: "data/files" });
+ * ```
+ */
 export interface FileStorage {
   /**
    * Opens a stored path for reading. `null` when no file is there. Throws
@@ -60,11 +82,18 @@ export interface FileStorage {
   presignedUrl?(path: string, options: PresignOptions): Promise<string>;
 }
 
+/** What `FileStorage.presignedUrl` is asked for (the `redirect` delivery always passes all three). */
 export interface PresignOptions {
   /** Seconds the URL stays valid. */
   readonly expiresIn: number;
-  /** `Content-Type` the store answers with (S3 `ResponseContentType`). */
+  /**
+   * `Content-Type` the store answers with (S3 `ResponseContentType`).
+   * Unset: the object's own type.
+   */
   readonly contentType?: string;
-  /** `Content-Disposition` the store answers with (S3 `ResponseContentDisposition`), so the browser keeps the right name. */
+  /**
+   * `Content-Disposition` the store answers with (S3 `ResponseContentDisposition`), so the browser keeps the right name.
+   * Unset: the object's own disposition, if any.
+   */
   readonly contentDisposition?: string;
 }

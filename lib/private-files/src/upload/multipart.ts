@@ -7,27 +7,34 @@ import { decodeFormFileName } from "./form-file-name.js";
 import type { UploadStream } from "./store-upload.js";
 import { assertSameOrigin } from "../http/same-origin.js";
 
+/** Options of `readMultipart`. */
 export interface MultipartOptions<T> {
   /** The form field that carries the file. */
   readonly fileField: string;
   /** Stores the file part while it streams in (typically `storeUpload`). */
   readonly onFile: (upload: UploadStream) => Promise<T>;
-  /** Largest text field, in bytes. Default 64 KiB. */
+  /**
+   * Largest text field, in bytes (64 KiB); a longer one fails with MultipartError (400).
+   * @default 65_536
+   */
   readonly maxFieldBytes?: number;
   /**
    * The app's own origins (`privateFiles.origins()`): when given, an upload another
    * site's page sent is refused with CrossSiteRequestError (403) before a byte is read.
+   * Unset: no Origin check (do it yourself with `assertSameOrigin`).
    */
   readonly origins?: readonly string[];
   /**
    * Longest pause of the client, in milliseconds: a body that sends nothing for this
    * long fails with `UploadIdleTimeoutError` (408) and the file part's store is ended,
    * so its temp file goes. Pass the config's (`privateFiles.idleTimeoutMs`).
-   * Default 60 000; `Infinity` waits forever.
+   * `Infinity` waits forever.
+   * @default 60_000
    */
   readonly idleTimeoutMs?: number;
 }
 
+/** What `readMultipart` read: the text fields and what `onFile` returned. */
 export interface MultipartResult<T> {
   /** The text fields, first value of each. */
   readonly fields: ReadonlyMap<string, string>;
@@ -35,11 +42,29 @@ export interface MultipartResult<T> {
   readonly file: T | undefined;
 }
 
-/** A request that is not a readable multipart/form-data upload. */
+/**
+ * A request that is not a readable multipart/form-data upload: 415 when it is not
+ * multipart at all, 400 when its body is malformed or a text field is too long.
+ * @example
+ * ```ts
+ * import { MultipartError, readMultipart } from "next-private-files/upload";
+ *
+ * export async function POST(request: Request): Promise<Response> {
+ *   try {
+ *     const form = await readMultipart(request, { fileField: "file", onFile: async (upload) => upload.name });
+ *     return Response.json({ name: form.file ?? null });
+ *   } catch (error) {
+ *     if (error instanceof MultipartError) return Response.json({ error: error.message }, { status: error.status });
+ *     throw error;
+ *   }
+ * }
+ * ```
+ */
 export class MultipartError extends Error {
   override readonly name = "MultipartError";
   constructor(
     message: string,
+    /** 415: not multipart/form-data; 400: malformed, or a field too long. */
     readonly status: 400 | 415,
   ) {
     super(message);
@@ -50,7 +75,33 @@ export class MultipartError extends Error {
  * Reads a multipart/form-data request as a stream: the file part goes to `onFile`
  * as it arrives, so an upload is never held in memory (`request.formData()` would
  * buffer it whole) and a size limit stops it early. One file part is read; others
- * are drained and ignored.
+ * are drained and ignored. Text fields keep their first value. Resolves once the body
+ * is read and `onFile` has finished; a refusal while the client still sends lets it read
+ * the answer before the connection is cut.
+ * @returns The text fields, and what `onFile` returned (`undefined` without a file part).
+ * @throws {CrossSiteRequestError} another site's page sent it (with `origins`; 403).
+ * @throws {MultipartError} not multipart (415), or malformed, or a field too long (400).
+ * @throws {UploadIdleTimeoutError} the client stopped sending (408).
+ * Whatever `onFile` throws (`storeUpload`'s errors) is thrown as it is.
+ * @example
+ * ```ts
+ * import { readMultipart, storeUpload } from "next-private-files/upload";
+ * import type { PrivateFiles, PrivateModel } from "next-private-files";
+ *
+ * type Photo = { id: number; image: string | null };
+ * declare const privateFiles: PrivateFiles<{ photos: PrivateModel<Photo, number, "image"> }>;
+ *
+ * export async function POST(request: Request): Promise<Response> {
+ *   const form = await readMultipart(request, {
+ *     fileField: "image",
+ *     origins: privateFiles.origins(),
+ *     idleTimeoutMs: privateFiles.idleTimeoutMs,
+ *     onFile: (upload) => storeUpload(privateFiles, "photos", "image", upload, { user: "42" }),
+ *   });
+ *   const caption = form.fields.get("caption") ?? "";
+ *   return Response.json({ path: form.file?.path, caption });
+ * }
+ * ```
  */
 export function readMultipart<T>(request: Request, options: MultipartOptions<T>): Promise<MultipartResult<T>> {
   try {

@@ -11,6 +11,7 @@ import { peek } from "./peek.js";
 
 /** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
 export interface UploadStream {
+  /** The file's bytes, read once. */
   readonly stream: ReadableStream<Uint8Array>;
   /** The name the client sent; kept (cleaned) for `Content-Disposition`. */
   readonly name: string;
@@ -18,18 +19,31 @@ export interface UploadStream {
   readonly size?: number;
 }
 
+/** What `storeUpload` stored: save `path` (and `originalName`) in the record. */
 export interface StoredUpload {
   /** Stored path relative to the storage root: save it in the record's field. */
   readonly path: string;
   /** The client's name, cleaned of control characters and path separators and cut to 255 characters: save it for downloads. */
   readonly originalName: string;
+  /** Bytes stored. */
   readonly size: number;
 }
 
 /** Longest original name kept, in characters: fits a URL segment and any file system's name limit. */
 export const MAX_NAME_LENGTH = 255;
 
-/** The client's name cleaned for display, cut to MAX_NAME_LENGTH characters keeping its extension. */
+/**
+ * The client's name cleaned for display (control characters and bidirectional overrides
+ * dropped, `/` and `\` replaced by `_`, an empty name made `download`), cut to
+ * MAX_NAME_LENGTH characters keeping its extension: what `storeUpload` returns as
+ * `originalName`.
+ * @example
+ * ```ts
+ * import { uploadName } from "next-private-files/upload";
+ *
+ * uploadName("../../report\u0000.pdf"); // ".._.._report.pdf"
+ * ```
+ */
 export function uploadName(name: string): string {
   const cleaned = Array.from(displayName(name));
   if (cleaned.length <= MAX_NAME_LENGTH) return cleaned.join("");
@@ -37,7 +51,18 @@ export function uploadName(name: string): string {
   return [...cleaned.slice(0, MAX_NAME_LENGTH - extension.length), ...extension].join("");
 }
 
-/** Only short alphanumeric extensions survive onto the generated name. */
+/**
+ * The extension kept on a stored file's generated name: the name's own, lower case, when
+ * it is a dot and 1 to 16 letters or digits; else `""`.
+ * @example
+ * ```ts
+ * import { safeExtension } from "next-private-files/upload";
+ *
+ * safeExtension("Report.PDF"); // ".pdf"
+ * safeExtension("archive.tar.gz"); // ".gz"
+ * safeExtension("notes"); // ""
+ * ```
+ */
 export function safeExtension(name: string): string {
   const extension = path.extname(name).toLowerCase();
   return /^\.[a-z0-9]{1,16}$/.test(extension) ? extension : "";
@@ -45,13 +70,18 @@ export function safeExtension(name: string): string {
 
 /** Options of `storeUpload`. */
 export interface StoreUploadOptions {
-  /** A limit lower than the field's, in bytes. */
+  /**
+   * The size limit for this upload, in bytes. It replaces the field's limit rather than
+   * lowering it (a larger value raises it), so pass only a smaller one.
+   * Unset: the field's `maxUploadBytes`, else the config's.
+   */
   readonly maxBytes?: number;
   /**
    * The uploading user's id: required when the config sets `uploads` limits (a quota
    * or a concurrent-upload limit), which are counted per user. `null`: a write by the
    * application itself (a seed, an import), under no user's limits; never pass it for
    * a client's upload.
+   * Unset: allowed only when the config sets no `uploads` limits (else a TypeError).
    */
   readonly user?: string | null;
 }
@@ -67,6 +97,45 @@ export interface StoreUploadOptions {
  * `QuotaExceededError` (413), before anything is written or at the byte that goes
  * over. A client that sends nothing for `idleTimeoutMs` gets `UploadIdleTimeoutError`
  * (408). In every refusal the temp file is removed.
+ *
+ * Give it a web `File` (from `request.formData()`, for small forms) or the stream
+ * `readMultipart` hands to `onFile` (never buffered). Then write the record with the
+ * returned `path`; if that fails, `deleteStoredFile` it.
+ * @param files - What `definePrivateFiles` returned.
+ * @param model - The model key, as in `models`.
+ * @param field - The file field of that model.
+ * @param upload - The file, or a stream with its client-sent name.
+ * @throws {UploadTooLargeError} over the size limit (413).
+ * @throws {UnsupportedFileTypeError} a type the field does not allow (415).
+ * @throws {QuotaExceededError} over the user's quota (413).
+ * @throws {TooManyUploadsError} all the user's upload slots taken (429).
+ * @throws {UploadIdleTimeoutError} the client stopped sending (408).
+ * @throws {UploadLimitsUnavailableError} the limits' stores failed (503).
+ * @throws {TypeError} no such field, or no `user` while the config sets `uploads` limits.
+ * @example
+ * ```ts
+ * // app/api/invoices/route.ts
+ * import { readMultipart, storeUpload } from "next-private-files/upload";
+ * import type { PrivateFiles, PrivateModel } from "next-private-files";
+ *
+ * type Invoice = { id: number; ownerId: string; pdf: string | null; pdfName: string | null };
+ * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf" | "pdfName"> }>;
+ * declare const prisma: { invoice: { create(args: { data: Omit<Invoice, "id"> }): Promise<Invoice> } };
+ * declare function currentUserId(): Promise<string>;
+ *
+ * export async function POST(request: Request): Promise<Response> {
+ *   const user = await currentUserId();
+ *   const form = await readMultipart(request, {
+ *     fileField: "file",
+ *     origins: privateFiles.origins(),
+ *     idleTimeoutMs: privateFiles.idleTimeoutMs,
+ *     onFile: (upload) => storeUpload(privateFiles, "invoices", "pdf", upload, { user }),
+ *   });
+ *   if (!form.file) return Response.json({ error: "no file" }, { status: 400 });
+ *   const invoice = await prisma.invoice.create({ data: { ownerId: user, pdf: form.file.path, pdfName: form.file.originalName } });
+ *   return Response.json({ id: invoice.id }, { status: 201 });
+ * }
+ * ```
  */
 export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
   files: PrivateFiles<M>,
@@ -143,7 +212,25 @@ async function checkType(
   return stream;
 }
 
-/** Removes a stored file of `model.field` (after a failed database write, or when a record is deleted). */
+/**
+ * Removes a stored file of `model.field`, from that field's storage: after a failed
+ * database write, or when a record is deleted. A file already gone is not an error.
+ * @param storedPath - The path `storeUpload` returned (the record's field).
+ * @throws {TypeError} when the model has no such field.
+ * @throws {UnsafeStoredPathError} for a path that leaves the storage root.
+ * @example
+ * ```ts
+ * import { deleteStoredFile } from "next-private-files/upload";
+ * import type { PrivateFiles, PrivateModel } from "next-private-files";
+ *
+ * type Invoice = { id: number; pdf: string | null };
+ * declare const privateFiles: PrivateFiles<{ invoices: PrivateModel<Invoice, number, "pdf"> }>;
+ * declare const prisma: { invoice: { delete(args: { where: { id: number } }): Promise<Invoice> } };
+ *
+ * const deleted = await prisma.invoice.delete({ where: { id: 7 } });
+ * if (deleted.pdf) await deleteStoredFile(privateFiles, "invoices", "pdf", deleted.pdf);
+ * ```
+ */
 export async function deleteStoredFile<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
   files: PrivateFiles<M>,
   model: K,
