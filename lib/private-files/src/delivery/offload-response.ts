@@ -37,7 +37,7 @@ export async function offloadResponse(
     case "x-accel-redirect":
       return accelRedirect(delivery.prefix, storedPath, headers);
     case "x-sendfile":
-      if (file.localPath === undefined) throw new DeliveryConfigError("x-sendfile needs a storage on this machine (localStorage)");
+      if (file.localPath === undefined) throw new DeliveryConfigError("x-sendfile needs a storage on this machine (localFileStorage)");
       return sendfile(file.localPath, headers);
     case "redirect": {
       if (!storage.presignedUrl) throw new DeliveryConfigError("redirect needs a storage that can presign URLs (s3Storage)");
