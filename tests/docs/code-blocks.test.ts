@@ -188,7 +188,9 @@ describe("the docs' TypeScript blocks", () => {
   it("are found: every ts/tsx fence on every page is extracted", () => {
     for (const { page, blocks } of pages) {
       const markdown = fs.readFileSync(path.join(root, page), "utf8");
-      const fences = markdown.split("\n").filter((line) => /^\s*```\s*(ts|tsx|typescript)\s*$/i.test(line)).length;
+      // Any fence whose language starts with ts (`ts`, `tsx`, but also `ts-fragment`):
+      // a block may not dodge the check with a made-up TypeScript-looking language.
+      const fences = markdown.split("\n").filter((line) => /^\s*(```|~~~)\s*(ts|tsx|typescript)\b/i.test(line)).length;
       expect(blocks.length, page).toBe(fences);
     }
     // The README's usage example and the add-to-existing page are the ones people copy.
