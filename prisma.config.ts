@@ -9,7 +9,7 @@ process.env.DATABASE_URL = databaseUrl();
 // engine "js": the JavaScript schema engine, so migrate/db push need no
 // native engine download (see DESIGN.md). This configuration is the SQLite one;
 // PostgreSQL migrations are applied by scripts/migrate.ts (`npm run db:migrate`),
-// because Prisma 6.19's `migrate deploy` fails through adapter-pg (README, "PostgreSQL").
+// because Prisma 6.19's `migrate deploy` fails through adapter-pg (docs/deploying.md, "PostgreSQL").
 export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },

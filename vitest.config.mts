@@ -45,6 +45,19 @@ export default defineConfig({
           environment: "node",
         },
       },
+      // Every ts/tsx block of README.md and docs/*.md, type-checked against the kit's
+      // public entry points (tests/docs/code-blocks.test.ts). A project of its own: it
+      // generates a Prisma client and runs the TypeScript compiler (about 20 s).
+      {
+        resolve: { alias },
+        test: {
+          name: "docs",
+          include: ["tests/docs/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
       // The same integration tests twice, one project per database, each against
       // its own `next start` of the one build (see global-setup.ts). groupOrder
       // runs them one after the other, never at the same time: several tests

@@ -75,7 +75,7 @@ export async function wrk(url: string, options: { connections: number; seconds: 
 
 /**
  * `concurrency` simultaneous downloads of the whole file with `curl -o /dev/null` (read
- * and discarded in C; see the README for the check that it is not the bottleneck), timed
+ * and discarded in C; see docs/performance.md for the check that it is not the bottleneck), timed
  * from the first spawn to the last exit. Every download must answer 200 with exactly
  * `size` bytes.
  */

@@ -78,7 +78,7 @@ const ratio = (a: number | undefined, b: number | undefined) => (a === undefined
  * CI guards for the 4 KiB cases. The issue's example is 0.5x the route ceiling, but no
  * route that loads a Prisma record reaches that here: the lookup floor (the empty route
  * plus the session decode and one findUnique) measures 0.45x-0.57x, and the kit 0.31x (B1)
- * and 0.23x-0.27x (B4) in full runs, 0.22x-0.31x in --quick runs (README, Performance). A
+ * and 0.23x-0.27x (B4) in full runs, 0.22x-0.31x in --quick runs (docs/performance.md). A
  * 0.5x guard would fail every CI run, so the guard sits at about half the quick
  * measurement: a gross regression (the fsync per commit coming back measured 0.15x),
  * never noise.
@@ -155,7 +155,7 @@ const LARGE_LABELS: Record<LargeCase, string> = {
   nginx: "nginx direct (sendfile)",
 };
 
-/** The run as Markdown tables (printed, and pasted into the README). */
+/** The run as Markdown tables (printed, and pasted into docs/performance.md). */
 export function markdown(results: Results): string {
   const { settings, machine } = results;
   const out: string[] = [];

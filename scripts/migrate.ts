@@ -8,7 +8,7 @@
 //   through @prisma/adapter-pg, whose introspection fails ("Column type 'name'
 //   could not be deserialized"), and the native schema engine is a download these
 //   machines cannot make. `prisma migrate diff` (offline) writes the SQL; this
-//   script only applies it. See README, "PostgreSQL".
+//   script only applies it. See docs/deploying.md, "PostgreSQL".
 //
 // On PostgreSQL, every pending migration runs in its own transaction (PostgreSQL
 // DDL is transactional: a failing migration leaves nothing half done) and is

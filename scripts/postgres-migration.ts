@@ -3,7 +3,7 @@
 // as the SQL that turns the previous prisma/postgres/schema.prisma into the current one.
 // "Previous" is the file as committed at HEAD (or --from <file>; no committed file:
 // from an empty database). `prisma migrate diff` compares two schema files and needs
-// no database; `npm run db:migrate` applies the result (see README, "PostgreSQL").
+// no database; `npm run db:migrate` applies the result (see docs/deploying.md, "PostgreSQL").
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -6,7 +6,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
  * - a commit appends to the write-ahead log without waiting for the disk; the log is
  *   synced at checkpoints. better-sqlite3 is synchronous, so with the default
  *   (`DELETE` journal, `FULL`) every commit's fsyncs paused the whole server, about
- *   1-2 ms per counted download here (bench/results, README "Performance").
+ *   1-2 ms per counted download here (bench/results, docs/performance.md).
  * - readers never wait for a writer, so a long write elsewhere (a migration, a
  *   script) no longer stalls downloads; only writes wait for it, up to `timeout`.
  * The cost: after a power loss or an OS crash (not an app crash) the last commits

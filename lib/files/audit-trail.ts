@@ -41,7 +41,7 @@ const COLUMN_LIST = Prisma.raw(COLUMNS.map((column) => `"${column}"`).join(", ")
  * One INSERT of many rows, in raw SQL (parameterised; the same on SQLite and
  * PostgreSQL) because it runs for every download: Prisma's query compiler costs
  * 0.5-0.7 ms of CPU for a `create`, more than three times this statement, and
- * `createMany` about 0.3 ms more per row (README, Performance).
+ * `createMany` about 0.3 ms more per row (docs/performance.md).
  */
 async function insertRows(rows: readonly AuditRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {

@@ -119,7 +119,7 @@ export const fileUrl = privateFiles.fileUrl;
 // has its own, so a failing update fails only the downloads of that file.
 // Raw SQL (parameterised; the same on SQLite and PostgreSQL) because it runs on every
 // download: Prisma's query compiler costs 0.3-0.4 ms of CPU per ORM call here, about
-// four times this statement (README, Performance).
+// four times this statement (docs/performance.md).
 const countDownload = groupCommit(
   (id: number) => id,
   async (id, downloads) => {

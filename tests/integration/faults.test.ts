@@ -176,7 +176,7 @@ describe("a preDownload listener that throws", () => {
 
 // Only on PostgreSQL: a trigger can sleep there, and the driver is asynchronous, so
 // the kit's timeoutMs can fire while the query hangs (with SQLite, a lock wait pauses
-// the whole process instead; the README says so).
+// the whole process instead; docs/http.md says so).
 if (databaseKind() === "postgres") {
   describe("a preDownload listener that hangs (PostgreSQL)", () => {
     it("answers 503 with Retry-After after timeoutMs, sends no file bytes, and other downloads go on meanwhile", async () => {

@@ -39,7 +39,7 @@ export async function signInThroughPage(page: Page, email: string): Promise<void
   await page.getByRole("heading", { name: "My files", level: 1 }).waitFor();
 }
 
-/** Writes docs/screenshots/<name>.png (shown in the README). */
+/** Writes docs/screenshots/<name>.png (shown in docs/contributing.md). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ROOT, "docs", "screenshots", `${name}.png`), fullPage: true, animations: "disabled" });
 }

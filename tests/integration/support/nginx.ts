@@ -19,7 +19,7 @@ export interface NginxOptions {
 }
 
 /**
- * The configuration the README shows, with the paths of a test run: everything is
+ * The configuration docs/deploying.md shows, with the paths of a test run: everything is
  * proxied to Next.js; `internal` serves the storage root only to X-Accel-Redirect.
  */
 export function nginxConfig(o: NginxOptions): string {
