@@ -75,7 +75,7 @@ function docPages(): string[] {
     .filter((name) => name.endsWith(".md"))
     .sort()
     .map((name) => `docs/${name}`);
-  return ["README.md", ...docs];
+  return ["README.md", "lib/private-files/README.md", ...docs];
 }
 
 const pages = docPages().map((page) => ({ page, blocks: extractBlocks(page, fs.readFileSync(path.join(root, page), "utf8")) }));

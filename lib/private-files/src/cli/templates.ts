@@ -150,7 +150,7 @@ const authOptions: AuthOptions = { providers: [] };
 import { nextAuthSession } from "next-private-files/next-auth";
 ${input.authOptionsImport ? "" : `import type { AuthOptions } from "next-auth";\n`}${auth}
 /**
- * A ${model} record as your ORM returns it.
+ * ${/^[AEIOU]/.test(model) ? "An" : "A"} ${model} record as your ORM returns it.
  * TODO: use your ORM's own type instead (Prisma: import type { ${model} } from "@prisma/client").
  */
 export interface ${model} {
@@ -164,7 +164,7 @@ export const ${variable} = privateModel({
   id: ${id.codec},
   // TODO: load the record with your ORM, e.g.
   //   load: (id) => prisma.${lowerFirst(model)}.findUnique({ where: { id } }),
-  // Until then every download of a ${model} answers 503 and logs this error.
+  // Until then every download of ${/^[AEIOU]/.test(model) ? "an" : "a"} ${model} answers 503 and logs this error.
   load: async (id: ${id.type}): Promise<${model} | null> => {
     throw new Error(\`${declarationsPath}: load ${model} \${id} with your ORM (a placeholder written by next-private-files init)\`);
   },
