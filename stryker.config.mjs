@@ -1,8 +1,8 @@
 // @ts-check
-// npm run mutate: mutation testing of the kit's security core, against the unit tests
-// (vitest.stryker.config.mts). Scores and the equivalent mutants are in docs/security.md.
+// npm run mutate: mutation testing of the kit's security core, against the kit's tests
+// (tests/kit, listed in vitest.stryker.config.mts). Scores and the equivalent mutants are in docs/security.md.
 
-/** The files whose every mutant the unit tests must notice. */
+/** The files whose every mutant the kit's tests must notice. */
 export const SECURITY_CORE = [
   "lib/private-files/src/route/parse-path.ts",
   "lib/private-files/src/storage/safe-path.ts",
@@ -21,7 +21,8 @@ const config = {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
   // related: false, because vitest finds no test "related" to a mutated file that the
-  // tests import through the "@/" alias: static mutants then ran no test and survived.
+  // tests import through an alias (the "@/" of old, "next-private-files" now): static
+  // mutants then ran no test and survived.
   vitest: { configFile: "vitest.stryker.config.mts", related: false },
   mutate: SECURITY_CORE,
   coverageAnalysis: "perTest",
@@ -32,7 +33,7 @@ const config = {
   htmlReporter: { fileName: "reports/mutation/index.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   tempDirName: ".stryker-tmp",
-  // Only what the unit tests need goes into the sandbox.
+  // Only what the kit's tests need goes into the sandbox.
   ignorePatterns: ["/.next", "/data", "/reports", "/bench/results", "/tests/.tmp", "/public/bench-public"],
   thresholds: { high: 90, low: 90, break: null },
   cleanTempDir: "always",

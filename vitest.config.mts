@@ -4,11 +4,12 @@ import { configDefaults, defineConfig } from "vitest/config";
 const root = path.dirname(new URL(import.meta.url).pathname);
 // Tests import the kit by its package name; they run against its source (so that
 // Stryker's mutants are what they test), never a stale dist.
-const alias = [
+const kitAlias = [
   { find: /^next-private-files$/, replacement: path.join(root, "lib/private-files/src/index.ts") },
   { find: /^next-private-files\/(.*)$/, replacement: path.join(root, "lib/private-files/src/$1.ts") },
-  { find: "@", replacement: root },
 ];
+// The demo's code also imports itself through "@/" (tsconfig.json's paths).
+const alias = [...kitAlias, { find: "@", replacement: root }];
 
 function integration(database: "sqlite" | "postgres", groupOrder: number) {
   return {
@@ -37,6 +38,17 @@ export default defineConfig({
     // CI must never pass with a focused test hiding the rest.
     allowOnly: false,
     projects: [
+      // The kit's own tests (tests/kit): no "@/" alias, so that one reaching into the demo
+      // fails here as it fails tests/kit/tsconfig.json.
+      {
+        resolve: { alias: kitAlias },
+        test: {
+          name: "kit",
+          include: ["tests/kit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      // The demo's unit tests: its auth, database helpers, storage choice, bench routes, scripts.
       {
         resolve: { alias },
         test: {

@@ -1,55 +1,55 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-// The unit tests that exercise the kit's security core, for Stryker (npm run mutate;
-// stryker.config.mjs). Two differences from the `unit` project in vitest.config.mts:
-// - fast-check runs 200 cases per property (tests/unit/properties/runs.ts reads
+// The kit's tests (tests/kit) that exercise its security core, for Stryker (npm run mutate;
+// stryker.config.mjs). Two differences from the `kit` project in vitest.config.mts:
+// - fast-check runs 200 cases per property (tests/kit/properties/runs.ts reads
 //   FC_NUM_RUNS): enough to kill mutants, while each mutant's run stays short;
 // - only the test files that reach the mutated modules. A "static" mutant (one in a
 //   module-level constant such as a regex) runs every file listed here, so unrelated
 //   files (S3 server, video sample, schema checks) would only cost time.
 // STRYKER_TESTS=ci narrows the list to what the CI subset (stryker.ci.config.mjs) needs.
 const root = path.dirname(new URL(import.meta.url).pathname);
-// As in vitest.config.mts: the package name resolves to the kit's source.
+// As the `kit` project in vitest.config.mts: the package name resolves to the kit's
+// source (so the mutants are what the tests load), and there is no "@/" alias.
 const alias = [
   { find: /^next-private-files$/, replacement: path.join(root, "lib/private-files/src/index.ts") },
   { find: /^next-private-files\/(.*)$/, replacement: path.join(root, "lib/private-files/src/$1.ts") },
-  { find: "@", replacement: root },
 ];
 
 const CI_TESTS = [
-  "tests/unit/parse-path.test.ts",
-  "tests/unit/properties/parse-path.test.ts",
-  "tests/unit/safe-path.test.ts",
-  "tests/unit/link-token.test.ts",
-  "tests/unit/properties/link-token.test.ts",
-  "tests/unit/check-link.test.ts",
-  "tests/unit/resume-cookie.test.ts",
+  "tests/kit/route/parse-path.test.ts",
+  "tests/kit/properties/parse-path.test.ts",
+  "tests/kit/storage/safe-path.test.ts",
+  "tests/kit/links/link-token.test.ts",
+  "tests/kit/properties/link-token.test.ts",
+  "tests/kit/links/check-link.test.ts",
+  "tests/kit/links/resume-cookie.test.ts",
 ];
 
 const CORE_TESTS = [
   ...CI_TESTS,
-  "tests/unit/local-storage.test.ts",
-  "tests/unit/local-storage-without-proc.test.ts",
-  "tests/unit/file-stream.test.ts",
-  "tests/unit/range.test.ts",
-  "tests/unit/properties/range.test.ts",
-  "tests/unit/conditional.test.ts",
-  "tests/unit/conditions.test.ts",
-  "tests/unit/malformed-path.test.ts",
-  "tests/unit/route.test.ts",
-  "tests/unit/route-*.test.ts",
-  "tests/unit/delivery.test.ts",
-  "tests/unit/pre-download.test.ts",
-  "tests/unit/store-upload.test.ts",
-  "tests/unit/multipart.test.ts",
-  "tests/unit/file-types.test.ts",
+  "tests/kit/storage/local-storage.test.ts",
+  "tests/kit/storage/local-storage-without-proc.test.ts",
+  "tests/kit/storage/file-stream.test.ts",
+  "tests/kit/http/range.test.ts",
+  "tests/kit/properties/range.test.ts",
+  "tests/kit/http/conditional.test.ts",
+  "tests/kit/auth/conditions.test.ts",
+  "tests/kit/next/malformed-path.test.ts",
+  "tests/kit/route/route.test.ts",
+  "tests/kit/route/route-*.test.ts",
+  "tests/kit/delivery/delivery.test.ts",
+  "tests/kit/hooks/pre-download.test.ts",
+  "tests/kit/upload/store-upload.test.ts",
+  "tests/kit/upload/multipart.test.ts",
+  "tests/kit/upload/file-types.test.ts",
 ];
 
 export default defineConfig({
   resolve: { alias },
   test: {
-    name: "unit",
+    name: "kit",
     include: process.env.STRYKER_TESTS === "ci" ? CI_TESTS : CORE_TESTS,
     environment: "node",
     allowOnly: false,

@@ -8,7 +8,7 @@ import { get, rawGet, signIn, type CookieJar } from "./support/session";
 
 // Every row of DESIGN.md's HTTP contract, through `next start` with real
 // next-auth sessions. (Condition/hook throwing (500) and an unreachable database
-// (503) are shown in-process by tests/unit/route.test.ts, where they can be caused.)
+// (503) are shown in-process by tests/kit/route/route.test.ts, where they can be caused.)
 
 const SIZE = 10_000;
 let alice: CookieJar;

@@ -1,0 +1,159 @@
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertFreshBuild, DIST_DIR, KIT_DIR, kitManifest } from "./support/built-kit";
+import { loadedPackages, loadReport, patchReport, type LoadReport } from "./support/load-probe";
+
+// The built package as an app gets it: each entry imported by name (through the exports
+// map, into dist/) in a fresh Node process, with a module-resolution hook logging every
+// ES import, and Node's own lists of loaded builtins and CommonJS files for the rest.
+// "An app pays only for what it uses" is what these lists show.
+
+const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner"];
+const ENTRY_TIMEOUT_MS = 60_000;
+
+const reports = new Map<string, Promise<LoadReport>>();
+/** One probe per entry, shared by the tests that read it. */
+function report(specifier: string): Promise<LoadReport> {
+  if (!reports.has(specifier)) reports.set(specifier, loadReport(specifier));
+  return reports.get(specifier)!;
+}
+
+function heavyLoaded(loaded: Set<string>): string[] {
+  return [...HEAVY.filter((name) => loaded.has(name)), ...["node:http", "node:https"].filter((name) => loaded.has(name))];
+}
+
+beforeAll(() => {
+  assertFreshBuild();
+});
+
+describe("the core, next-private-files", () => {
+  it("loads neither next-auth, jose, busboy, next, the AWS SDK nor node:http", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const core = await report("next-private-files");
+    const loaded = loadedPackages(core);
+    // It did load the kit's own dependencies: the lists are not empty by accident.
+    expect(loaded).toContain("mime");
+    expect(loaded).toContain("range-parser");
+    expect(core.imports.some(({ url }) => url.endsWith("/lib/private-files/dist/index.js"))).toBe(true);
+    expect(heavyLoaded(loaded)).toEqual([]);
+    expect(core.builtins).not.toContain("http");
+    expect(core.builtins).not.toContain("_http_server");
+  });
+
+  it("patches nothing: node:http's prototypes and globalThis are as they were", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const core = await patchReport("next-private-files");
+    expect(core.exports).toContain("definePrivateFiles");
+    expect(core.changedOnImport).toEqual([]);
+    expect(core.writeHeadIsOriginal).toBe(true);
+    expect(core.emitIsOriginal).toBe(true);
+  });
+});
+
+describe("the subpath entries", () => {
+  it("next-private-files/upload loads busboy, and no AWS SDK, next-auth, jose or node:http", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/upload"));
+    expect(loaded).toContain("busboy");
+    expect(heavyLoaded(loaded)).toEqual(["busboy"]);
+  });
+
+  it("next-private-files/s3 loads @aws-sdk/client-s3 (with lib-storage and the presigner), not next-auth or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/s3"));
+    for (const name of ["@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner"]) expect(loaded).toContain(name);
+    for (const name of ["next-auth", "jose", "busboy", "next"]) expect(loaded).not.toContain(name);
+  });
+
+  it("next-private-files/next-auth loads next-auth and jose, not the AWS SDK or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/next-auth"));
+    expect(loaded).toContain("next-auth");
+    expect(loaded).toContain("jose");
+    for (const name of ["busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
+  });
+
+  it("next-private-files/prisma loads nothing heavy (it takes the app's Prisma delegate)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/prisma"));
+    expect(heavyLoaded(loaded)).toEqual([]);
+    expect([...loaded].filter((name) => name.startsWith("@prisma/") || name === "prisma")).toEqual([]);
+  });
+
+  it("next-private-files/next loads node:http and next, and patches node:http only when its shims are called", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/next"));
+    expect(loaded).toContain("node:http");
+    expect(loaded).toContain("next");
+    for (const name of ["next-auth", "busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
+
+    const shims = await patchReport("next-private-files/next", true);
+    // next/server (for withBodyLimit's NextRequest) installs Next's own globals on import;
+    // the kit adds nothing to them and touches no prototype until it is asked to.
+    const nextAlone = await patchReport("next/server.js");
+    expect(shims.changedOnImport).toEqual(nextAlone.changedOnImport);
+    expect(shims.changedOnImport.filter((name) => !name.startsWith("globalThis."))).toEqual([]);
+    expect(shims.writeHeadIsOriginal).toBe(true);
+    expect(shims.emitIsOriginal).toBe(true);
+    expect(shims.writeHeadIsOriginalAfterCall).toBe(false);
+    expect(shims.emitIsOriginalAfterCall).toBe(false);
+    expect(shims.changedOnCall?.filter((name) => !name.startsWith("globalThis."))).toEqual([
+      "Server.prototype.Symbol(private-files.stamp-client-address)",
+      "Server.prototype.emit",
+      "ServerResponse.prototype.Symbol(private-files.restore-content-length)",
+      "ServerResponse.prototype.writeHead",
+    ]);
+  });
+});
+
+describe("the exports map", () => {
+  const manifest = kitManifest();
+  const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
+  const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
+
+  it("has the six entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./next", "./next-auth", "./prisma", "./s3", "./upload"]);
+    for (const [, target] of entries) {
+      expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
+    }
+  });
+
+  it("every entry resolves, for Node, to its built .js, with its .d.ts beside it", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    for (const [subpath, target] of entries) {
+      if (typeof target === "string") throw new Error(`${subpath}: no conditions`);
+      const js = path.join(KIT_DIR, target.default);
+      const types = path.join(KIT_DIR, target.types);
+      expect(types, subpath).toBe(js.replace(/\.js$/, ".d.ts"));
+      expect(fs.existsSync(js), js).toBe(true);
+      expect(fs.existsSync(types), types).toBe(true);
+      const { imports } = await report(specifierOf(subpath));
+      const entry = imports.find(({ specifier }) => specifier === specifierOf(subpath));
+      expect(entry?.url, subpath).toBe(new URL(`file://${js}`).href);
+    }
+  });
+
+  it("every entry resolves, for TypeScript (NodeNext), to its .d.ts", () => {
+    const from = path.join(import.meta.dirname, "consumer.ts");
+    for (const [subpath, target] of entries) {
+      if (typeof target === "string") throw new Error(`${subpath}: no conditions`);
+      const resolved = ts.resolveModuleName(specifierOf(subpath), from, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext }, ts.sys, undefined, undefined, ts.ModuleKind.ESNext);
+      expect(resolved.resolvedModule?.resolvedFileName, subpath).toBe(path.join(KIT_DIR, target.types));
+    }
+  });
+});
+
+describe("dist", () => {
+  const files = fs.readdirSync(DIST_DIR, { recursive: true, encoding: "utf8" }).map((file) => path.join(DIST_DIR, file));
+
+  it("has a source map for every .js and every .d.ts, and each points into the shipped src/", () => {
+    const built = files.filter((file) => file.endsWith(".js") || file.endsWith(".d.ts"));
+    expect(built.length).toBeGreaterThan(50);
+    for (const file of built) {
+      const map = `${file}.map`;
+      expect(fs.existsSync(map), map).toBe(true);
+      expect(fs.readFileSync(file, "utf8").trimEnd().endsWith(`//# sourceMappingURL=${path.basename(map)}`), file).toBe(true);
+      const { sources } = JSON.parse(fs.readFileSync(map, "utf8")) as { sources: string[] };
+      expect(sources.length, map).toBe(1);
+      const source = path.resolve(path.dirname(map), sources[0]!);
+      expect(source.startsWith(path.join(KIT_DIR, "src") + path.sep), map).toBe(true);
+      expect(fs.existsSync(source), source).toBe(true);
+    }
+    // src/ is in the package's "files", or the maps would point at nothing in the tarball.
+    expect(JSON.parse(fs.readFileSync(path.join(KIT_DIR, "package.json"), "utf8")).files).toContain("src");
+  });
+});
