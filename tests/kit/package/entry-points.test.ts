@@ -76,18 +76,15 @@ describe("the subpath entries", () => {
     expect([...loaded].filter((name) => name.startsWith("@prisma/") || name === "prisma")).toEqual([]);
   });
 
-  it("next-private-files/next loads node:http and next, and patches node:http only when its shims are called", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+  it("next-private-files/next loads node:http but not next, and patches node:http only when its shims are called", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/next"));
     expect(loaded).toContain("node:http");
-    expect(loaded).toContain("next");
-    for (const name of ["next-auth", "busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
+    // withBodyLimit loads next/server on its first bodied request: importing it installs
+    // Next.js's globals, which an import of the kit must not do.
+    for (const name of ["next", "next-auth", "busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
 
     const shims = await patchReport("next-private-files/next", true);
-    // next/server (for withBodyLimit's NextRequest) installs Next's own globals on import;
-    // the kit adds nothing to them and touches no prototype until it is asked to.
-    const nextAlone = await patchReport("next/server.js");
-    expect(shims.changedOnImport).toEqual(nextAlone.changedOnImport);
-    expect(shims.changedOnImport.filter((name) => !name.startsWith("globalThis."))).toEqual([]);
+    expect(shims.changedOnImport).toEqual([]);
     expect(shims.writeHeadIsOriginal).toBe(true);
     expect(shims.emitIsOriginal).toBe(true);
     expect(shims.writeHeadIsOriginalAfterCall).toBe(false);

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from "vitest";
 import {
   anyone,
   createPrivateFileRoute,
@@ -10,7 +10,7 @@ import {
   localFileStorage,
   privateModel,
 } from "next-private-files";
-import type { LinkRecord, LinkStore } from "next-private-files";
+import type { LinkRecord, LinkStore, RecordOf } from "next-private-files";
 
 // The handler's refusals that guard the files, through the route in process: records
 // in a Map, real local storage in a temp directory, a link store over a Map.
@@ -51,6 +51,18 @@ describe("the handler refuses with 404", () => {
     const { get } = setup(new Map([[1, undefined]]));
     const response = await get("/files/docs/file/1/a.txt");
     expect(response.status).toBe(404);
+  });
+
+  it("a loader typed as ORMs other than Prisma type theirs (Promise<Doc | undefined>): the record type is Doc, undefined is 404", async () => {
+    // Drizzle's findFirst resolves to the row or undefined. (Checked by `npm run typecheck`:
+    // with `load` typed to resolve to `R | null` only, R would be `Doc | undefined`, and
+    // the condition's `record.name` would not compile.)
+    const findFirst = async (id: number): Promise<Doc | undefined> => (id === 1 ? { id: 1, file: "docs/a.txt", name: "a.txt" } : undefined);
+    const docs = privateModel({ id: intId, load: findFirst }).fields({ file: { condition: (_request, record) => record.name === "a.txt", originalName: "name" } });
+    expectTypeOf<RecordOf<typeof docs>>().toEqualTypeOf<Doc>();
+    const route = createPrivateFileRoute(definePrivateFiles({ models: { docs }, getSession: async () => null, storage: localFileStorage({ root }) }));
+    expect((await route.GET(new Request("http://localhost/files/docs/file/1/a.txt"))).status).toBe(200);
+    expect((await route.GET(new Request("http://localhost/files/docs/file/2/a.txt"))).status).toBe(404);
   });
 
   it("a record with no stored file, even when it has a display name", async () => {

@@ -1,4 +1,4 @@
-import { NextRequest } from "next/server.js";
+import type { NextRequest } from "next/server.js";
 import { bodyTooLargeResponse, readBody, RequestBodyError, type BodyLimitOptions } from "../http/body-limit.js";
 
 /** A route handler of the App Router: `(request, { params })`, as `withBodyLimit` wraps it. */
@@ -38,6 +38,9 @@ export function withBodyLimit<C>(handler: NextRouteHandler<C>, options: BodyLimi
       if (error instanceof RequestBodyError) return bodyTooLargeResponse(error);
       throw error;
     }
+    // Loaded on the first bodied request, not on import: importing next/server installs
+    // Next.js's globals, and `next-private-files/next` is imported by instrumentation.ts.
+    const { NextRequest } = await import("next/server.js");
     const copy = new NextRequest(request.url, {
       method: request.method,
       headers: request.headers,
