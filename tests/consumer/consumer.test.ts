@@ -31,6 +31,7 @@ let server: RunningServer | undefined;
 let data: Seed;
 let member: Cookies;
 let outsider: Cookies;
+let testsStart: number | undefined;
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -94,9 +95,11 @@ beforeAll(async () => {
   );
   member = await signIn(base, data.member.email, PASSWORD);
   outsider = await signIn(base, data.outsider.email, PASSWORD);
+  testsStart = performance.now();
 }, 1_500_000);
 
 afterAll(async () => {
+  if (testsStart !== undefined) timer.record("HTTP tests", performance.now() - testsStart);
   try {
     if (server) await stopNext(server);
   } finally {
