@@ -92,6 +92,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The kit from the outside: `npm pack`, installed into a copy of
+      // tests/consumer/team-files, built and served on Node 24 (tests/consumer/). Last, as
+      // it rebuilds the kit's dist and takes a few minutes (a native build among them).
+      {
+        test: {
+          name: "consumer",
+          include: ["tests/consumer/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "tests/consumer/team-files/**"],
+          environment: "node",
+          sequence: { groupOrder: 4 },
+          testTimeout: 60_000,
+          hookTimeout: 1_500_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
