@@ -6,7 +6,10 @@ import { signIn, type CookieJar } from "./support/session";
 
 // Issue 12, item 2: next-auth and `request.json()` read a body whole before any check.
 // A 100 MB body to the sign-in callback or to POST /api/links must get 413 without the
-// server holding it: its resident memory grows by less than 20 MB.
+// server holding it: its resident memory grows by less than 40 MB. (A server that holds
+// the body grows by 100 MB or more; the first 413 of a server process was measured at up
+// to 25 MB in CI, the later ones at a few: code and buffers it loads once. Warming the
+// endpoints up with a smaller body first raced the server's close of the connection.)
 
 const HUNDRED_MB = 100 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 0x61); // "aaaa…": valid in a form body, not JSON
@@ -24,14 +27,14 @@ interface Sent {
  * Streams a 100 MB body (with Content-Length, or chunked without one) and stops writing
  * as soon as the server answers, sampling the server's memory all along.
  */
-function sendHuge(pathname: string, headers: Record<string, string>, withLength: boolean, size = HUNDRED_MB): Promise<Sent> {
+function sendHuge(pathname: string, headers: Record<string, string>, withLength: boolean): Promise<Sent> {
   const url = new URL(pathname, baseUrl());
   let peakRss = treeRss(serverPid());
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(serverPid()))), 20);
   return new Promise<Sent>((resolve, reject) => {
     let written = 0;
     let answered = false;
-    const request = http.request(url, { method: "POST", agent: false, headers: { ...headers, ...(withLength ? { "Content-Length": String(size) } : {}) } }, (response) => {
+    const request = http.request(url, { method: "POST", headers: { ...headers, ...(withLength ? { "Content-Length": String(HUNDRED_MB) } : {}) } }, (response) => {
       answered = true;
       let body = "";
       response.setEncoding("utf8");
@@ -53,7 +56,7 @@ function sendHuge(pathname: string, headers: Record<string, string>, withLength:
       }, 2000);
     });
     const pump = () => {
-      while (!answered && written < size) {
+      while (!answered && written < HUNDRED_MB) {
         written += CHUNK.length;
         if (!request.write(CHUNK)) return void request.once("drain", pump);
       }
@@ -65,35 +68,26 @@ function sendHuge(pathname: string, headers: Record<string, string>, withLength:
 
 let alice: CookieJar;
 
+beforeAll(async () => {
+  alice = await signIn("alice@example.com");
+});
+
 const endpoints = [
   { name: "POST /api/auth/callback/credentials", path: "/api/auth/callback/credentials", headers: () => ({ "Content-Type": "application/x-www-form-urlencoded" }) },
   { name: "POST /api/links", path: "/api/links", headers: () => ({ "Content-Type": "application/json", Cookie: alice.header }) },
 ];
 
-beforeAll(async () => {
-  alice = await signIn("alice@example.com");
-  // One refused 1 MiB body per endpoint first, unmeasured: the first 413 of a server
-  // process also pays for code and buffers it keeps (one CI run saw the very first one
-  // over 20 MB, the three after it at a few). Only 1 MiB, so that a server that does
-  // hold bodies has not already grown by 100 MB before the measured requests.
-  // (A small body may be all sent before the answer, and the server's close then resets
-  // the connection under it: only the server's side of this matters.)
-  for (const endpoint of endpoints) {
-    for (const withLength of [true, false]) await sendHuge(endpoint.path, endpoint.headers(), withLength, 1024 * 1024).catch(() => undefined);
-  }
-});
-
 describe.each(endpoints)("a 100 MB body to $name", (endpoint) => {
   it.each([
     ["with Content-Length", true],
     ["chunked, without Content-Length", false],
-  ])("%s gets 413, and the server's memory grows by less than 20 MB", async (_label, withLength) => {
+  ])("%s gets 413, and the server's memory grows by less than 40 MB", async (_label, withLength) => {
     const before = treeRss(serverPid());
     const sent = await sendHuge(endpoint.path, endpoint.headers(), withLength);
     expect(sent.status, sent.body.slice(0, 200)).toBe(413);
     expect(sent.body).toMatch(/larger than 16384 bytes/);
     const grewMiB = (sent.peakRss - before) / 1024 / 1024;
-    expect(grewMiB, `the server's RSS grew by ${grewMiB.toFixed(1)} MiB while it refused the body`).toBeLessThan(20);
+    expect(grewMiB, `the server's RSS grew by ${grewMiB.toFixed(1)} MiB while it refused the body`).toBeLessThan(40);
   });
 });
 

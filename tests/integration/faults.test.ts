@@ -281,9 +281,12 @@ describe("1,000 downloads aborted by the client mid-stream", () => {
     // that has run the whole suite its plateau for this work can still be rising after
     // the warm-up (+60 MiB over the first round in CI runs, +13 MiB on a fresh server).
     // A leak grows with every round: 1,000 leaked 64 KiB read buffers add 64 MiB per
-    // round, so the second round adds less than half of that, and both together stay
-    // within one plateau step.
-    expect(afterSecond - afterFirst).toBeLessThan(32 * MiB);
+    // round, so the second round adds 64 MiB or more to the level before it, and both
+    // together 128 MiB, over one plateau step.
+    // The second round is measured against the highest level seen before it: a round may
+    // also end lower than it started (a CI run: 297 -> 263 -> 323 MiB, 26 over the
+    // baseline), and a leak must rise above every earlier level.
+    expect(afterSecond - Math.max(baseline.rss, afterFirst)).toBeLessThan(48 * MiB);
     expect(afterSecond - baseline.rss).toBeLessThan(96 * MiB);
     expect(alive()).toBe(true);
   });
