@@ -169,6 +169,23 @@ describe("conditional requests", () => {
     expect((await get(url, { headers: conditions })).status).toBe(401);
   });
 
+  it("If-Match with another version is 412 with no body; with this version, the file (RFC 9110 13.1.1)", async () => {
+    const etag = (await get(url, { jar: alice, method: "HEAD" })).headers.get("etag")!;
+    const failed = await get(url, { jar: alice, headers: { "If-Match": '"other"' } });
+    expect(failed.status).toBe(412);
+    expect((await bytes(failed)).length).toBe(0);
+    const served = await get(url, { jar: alice, headers: { "If-Match": etag } });
+    expect(served.status).toBe(200);
+    expect(await bytes(served)).toEqual(data);
+  });
+
+  it("If-Unmodified-Since before Last-Modified is 412; at it, the file (RFC 9110 13.1.4)", async () => {
+    const lastModified = (await get(url, { jar: alice, method: "HEAD" })).headers.get("last-modified")!;
+    const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+    expect((await get(url, { jar: alice, headers: { "If-Unmodified-Since": earlier } })).status).toBe(412);
+    expect((await get(url, { jar: alice, headers: { "If-Unmodified-Since": lastModified } })).status).toBe(200);
+  });
+
   it("an ETag that does not match sends the file", async () => {
     const response = await get(url, { jar: alice, headers: { "If-None-Match": '"other"' } });
     expect(response.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ifRangeAllows, isNotModified, type Validators } from "../../../lib/private-files/src/http/conditional";
+import { ifRangeAllows, isNotModified, preconditionFailed, type Validators } from "../../../lib/private-files/src/http/conditional";
 
 const lastModified = new Date("2024-03-05T10:20:30.000Z");
 const file: Validators = { etag: '"3e8-18e0e0e0e00"', lastModified };
@@ -114,5 +114,47 @@ describe("ifRangeAllows", () => {
   ])("refuses the right instant written in another format (%s): only the exact Last-Modified value names the version", (_format, value) => {
     expect(Date.parse(value)).toBe(lastModified.getTime()); // the same instant, so only the format differs
     expect(ifRangeAllows(h({ "If-Range": value }), file)).toBe(false);
+  });
+});
+
+describe("preconditionFailed: If-Match (strong comparison)", () => {
+  it("passes for the exact ETag, one of a list, and *", () => {
+    expect(preconditionFailed(h({ "If-Match": file.etag }), file)).toBe(false);
+    expect(preconditionFailed(h({ "If-Match": `"a", ${file.etag}` }), file)).toBe(false);
+    expect(preconditionFailed(h({ "If-Match": "*" }), file)).toBe(false);
+  });
+
+  it("fails for another tag, a weak copy of the right one, and garbage", () => {
+    expect(preconditionFailed(h({ "If-Match": '"other"' }), file)).toBe(true);
+    expect(preconditionFailed(h({ "If-Match": `W/${file.etag}` }), file)).toBe(true);
+    expect(preconditionFailed(h({ "If-Match": "garbage" }), file)).toBe(true);
+    expect(preconditionFailed(h({ "If-Match": "" }), file)).toBe(true);
+  });
+
+  it("is not failed without any precondition header", () => {
+    expect(preconditionFailed(h({}), file)).toBe(false);
+  });
+});
+
+describe("preconditionFailed: If-Unmodified-Since", () => {
+  it("passes when the file is no newer than the date (its sub-second part ignored)", () => {
+    expect(preconditionFailed(h({ "If-Unmodified-Since": httpDate(lastModified) }), file)).toBe(false);
+    expect(preconditionFailed(h({ "If-Unmodified-Since": httpDate(new Date(lastModified.getTime() + 1000)) }), file)).toBe(false);
+    const withMillis: Validators = { ...file, lastModified: new Date(lastModified.getTime() + 999) };
+    expect(preconditionFailed(h({ "If-Unmodified-Since": httpDate(lastModified) }), withMillis)).toBe(false);
+  });
+
+  it("fails when the file changed after the date", () => {
+    expect(preconditionFailed(h({ "If-Unmodified-Since": httpDate(new Date(lastModified.getTime() - 1000)) }), file)).toBe(true);
+  });
+
+  it("ignores a date that does not parse", () => {
+    expect(preconditionFailed(h({ "If-Unmodified-Since": "not a date" }), file)).toBe(false);
+  });
+
+  it("counts only without If-Match: a matching If-Match wins over a failing date, a failing one over a passing date", () => {
+    const old = httpDate(new Date(lastModified.getTime() - 1000));
+    expect(preconditionFailed(h({ "If-Match": file.etag, "If-Unmodified-Since": old }), file)).toBe(false);
+    expect(preconditionFailed(h({ "If-Match": '"other"', "If-Unmodified-Since": httpDate(lastModified) }), file)).toBe(true);
   });
 });

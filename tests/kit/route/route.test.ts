@@ -326,6 +326,46 @@ describe("conditional requests: 304 only after authorization", () => {
   });
 });
 
+describe("preconditions: 412 (If-Match, If-Unmodified-Since), only after authorization", () => {
+  it("answers 412 to an If-Match that names another version, with validators, no body and no preDownload", async () => {
+    const etag = (await call(REPORT, { method: "HEAD", user: "alice" })).headers.get("etag")!;
+    for (const ifMatch of ['"other"', `W/${etag}`]) {
+      const response = await call(REPORT, { user: "alice", headers: { "If-Match": ifMatch } });
+      expect(response.status, ifMatch).toBe(412);
+      expect(response.headers.get("etag")).toBe(etag);
+      expect(response.headers.get("content-type")).toBeNull();
+      expect((await body(response)).length).toBe(0);
+    }
+    expect(events).toEqual([]);
+  });
+
+  it("serves the file, and a range of it, when If-Match names this version or *", async () => {
+    const etag = (await call(REPORT, { method: "HEAD", user: "alice" })).headers.get("etag")!;
+    expect((await call(REPORT, { user: "alice", headers: { "If-Match": etag } })).status).toBe(200);
+    expect((await call(REPORT, { user: "alice", headers: { "If-Match": "*" } })).status).toBe(200);
+    const part = await call(REPORT, { user: "alice", headers: { "If-Match": etag, Range: "bytes=0-9" } });
+    expect(part.status).toBe(206);
+    expect((await body(part)).length).toBe(10);
+  });
+
+  it("answers 412 to If-Unmodified-Since before Last-Modified, and serves it at Last-Modified", async () => {
+    const earlier = new Date(MTIME.getTime() - 1000).toUTCString();
+    expect((await call(REPORT, { user: "alice", headers: { "If-Unmodified-Since": earlier } })).status).toBe(412);
+    expect((await call(REPORT, { user: "alice", headers: { "If-Unmodified-Since": HTTP_DATE } })).status).toBe(200);
+  });
+
+  it("checks preconditions before If-None-Match: a failing If-Match is 412 even with a matching If-None-Match", async () => {
+    const etag = (await call(REPORT, { method: "HEAD", user: "alice" })).headers.get("etag")!;
+    expect((await call(REPORT, { user: "alice", headers: { "If-Match": '"other"', "If-None-Match": etag } })).status).toBe(412);
+    expect((await call(REPORT, { method: "HEAD", user: "alice", headers: { "If-Match": '"other"' } })).status).toBe(412);
+  });
+
+  it("a denied user gets 403 and anonymous 401, never 412", async () => {
+    expect((await call(REPORT, { user: "bob", headers: { "If-Match": '"other"' } })).status).toBe(403);
+    expect((await call(REPORT, { headers: { "If-Match": '"other"' } })).status).toBe(401);
+  });
+});
+
 describe("HEAD", () => {
   it("has the headers of the GET and an empty body, and fires no preDownload", async () => {
     const head = await call(REPORT, { method: "HEAD", user: "alice" });

@@ -23,6 +23,23 @@ function parseHttpDate(value: string): number | undefined {
 }
 
 /**
+ * True when the request's preconditions fail, so the answer is 412 (RFC 9110 §13.2.2,
+ * steps 1 and 2, evaluated before `If-None-Match`): an `If-Match` that names no current
+ * tag by strong comparison (a `W/` tag never matches; `*` matches any file), or, only
+ * without `If-Match`, an `If-Unmodified-Since` older than the file's `Last-Modified`. A
+ * date that does not parse is ignored, as the RFC says. A client uses these to fetch the
+ * rest of a file only if it is still the version it started with.
+ */
+export function preconditionFailed(headers: Headers, validators: Validators): boolean {
+  const ifMatch = headers.get("if-match");
+  if (ifMatch !== null) return !entityTags(ifMatch).some((tag) => tag === "*" || tag === validators.etag);
+  const ifUnmodifiedSince = headers.get("if-unmodified-since");
+  if (ifUnmodifiedSince === null) return false;
+  const since = parseHttpDate(ifUnmodifiedSince);
+  return since !== undefined && seconds(validators.lastModified) > since;
+}
+
+/**
  * True when the client's cached copy is current, so the answer is 304.
  * `If-None-Match` (weak comparison) wins; `If-Modified-Since` counts only without it.
  */

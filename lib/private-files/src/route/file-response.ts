@@ -1,12 +1,12 @@
 import { contentTypeFor, dispositionFor, FILE_SECURITY_HEADERS, isInlineSafe } from "../http/headers.js";
-import { isNotModified, ifRangeAllows } from "../http/conditional.js";
+import { isNotModified, ifRangeAllows, preconditionFailed } from "../http/conditional.js";
 import { decideRange } from "../http/range.js";
 import { LENGTH_HEADER } from "../http/shim-headers.js";
 import type { ByteRange, OpenedFile } from "../storage/types.js";
 
 /** What the route will answer for an authorized request, before any byte is read. */
 export type FilePlan =
-  | { readonly send: "headers"; readonly status: 304 | 416; readonly headers: Headers }
+  | { readonly send: "headers"; readonly status: 304 | 412 | 416; readonly headers: Headers }
   | { readonly send: "bytes"; readonly status: 200 | 206; readonly headers: Headers; readonly range: ByteRange | null };
 
 /**
@@ -18,6 +18,11 @@ export function planFileResponse(request: Request, file: OpenedFile, name: strin
     ETag: file.etag,
     "Last-Modified": file.lastModified.toUTCString(),
   };
+  // RFC 9110 §13.2.2: If-Match / If-Unmodified-Since first, then If-None-Match /
+  // If-Modified-Since, then If-Range.
+  if (preconditionFailed(request.headers, file)) {
+    return { send: "headers", status: 412, headers: new Headers({ ...FILE_SECURITY_HEADERS, ...validators }) };
+  }
   if (isNotModified(request.headers, file)) {
     return { send: "headers", status: 304, headers: new Headers({ ...FILE_SECURITY_HEADERS, ...validators }) };
   }

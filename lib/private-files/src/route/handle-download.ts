@@ -131,14 +131,14 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
     await file.close();
     return deny(LINK_USED.reason, refusedLink(config, request, LINK_USED));
   }
-  // 304, 416 and HEAD carry headers only: release the file, fire no hook.
+  // 304, 412, 416 and HEAD carry headers only: release the file, fire no hook.
   if (plan.send === "headers" || request.method === "HEAD") {
     await file.close();
     return new Response(null, { status: plan.status, headers: plan.headers });
   }
 
-  // A single-use link is spent here, by the answer that sends its bytes: HEAD, 304 and
-  // 416 above never spend it. Of simultaneous requests exactly one wins (see LinkStore).
+  // A single-use link is spent here, by the answer that sends its bytes: HEAD, 304, 412
+  // and 416 above never spend it. Of simultaneous requests exactly one wins (see LinkStore).
   let unspend = async (): Promise<void> => undefined;
   if (link?.consume) {
     const store = config.links.store!;
