@@ -45,6 +45,13 @@ describe("owner", () => {
     expect(isOwner(alice, { id: 1, ownerId: 7 })).toBe(true);
   });
 
+  it("compares what an accessor reads from the session user, when given one", () => {
+    const byAccount = owner<Doc>("ownerId", (user) => (user as { accountId?: string }).accountId);
+    expect(byAccount(access({ id: 1, accountId: "7" }), { id: 1, ownerId: 7 })).toBe(true);
+    expect(byAccount(access({ id: 7 }), { id: 1, ownerId: 7 })).toBe(false);
+    expect(byAccount(access(null), { id: 1, ownerId: 7 })).toBe(false);
+  });
+
   it("grants when both ids are strings, and when both are numbers", () => {
     expect(isOwner(alice, { id: 1, ownerId: "7" })).toBe(true);
     expect(isOwner(access({ id: 7 }), { id: 1, ownerId: 7 })).toBe(true);

@@ -35,13 +35,16 @@ export const signedIn: Condition<unknown> = (request) => request.user !== null;
  */
 export const anyone: Condition<unknown> = () => true;
 
-const idOfUser = (user: SessionUser | null): unknown => (user as { id?: unknown } | null)?.id;
+/** The session user's id, as `owner()` reads it by default. */
+const idOfUser = (user: SessionUser): unknown => (user as { id?: unknown }).id;
 
 /**
  * The signed-in user owns the record: `record[key]` equals the session user's `id`
  * (compared as strings, so an `Int` foreign key matches a JWT's string id). Anonymous,
  * or a record whose key is `null`: denied.
  * @param key - The record's owner column (`"ownerId"`).
+ * @param userIdOf - Reads the value to compare from the session user, for sessions whose
+ *   key is not `id` (`(user) => user.accountId`). Default: `user.id`.
  * @example
  * ```ts
  * import { intId, owner, privateModel } from "next-private-files";
@@ -53,9 +56,9 @@ const idOfUser = (user: SessionUser | null): unknown => (user as { id?: unknown 
  *   .fields({ pdf: { condition: owner("employeeId"), denial: "not-found" } });
  * ```
  */
-export function owner<R>(key: keyof R & string): Condition<R> {
+export function owner<R>(key: keyof R & string, userIdOf: (user: SessionUser) => unknown = idOfUser): Condition<R> {
   return (request, record) => {
-    const userId = idOfUser(request.user);
+    const userId = request.user === null ? undefined : userIdOf(request.user);
     const ownerId = record[key];
     if (userId === undefined || userId === null || ownerId === undefined || ownerId === null) return false;
     return String(ownerId) === String(userId);
