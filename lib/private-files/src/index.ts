@@ -9,7 +9,7 @@
 //   next-private-files/next       instrumentation shims, proxy and route helpers
 
 export { definePrivateFiles } from "./config/define.js";
-export type { PrivateFiles, PrivateFilesOptions, UploadPolicy } from "./config/define.js";
+export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy } from "./config/define.js";
 export { privateModel } from "./config/model.js";
 export type { PrivateModel, AnyPrivateModel, ModelBuilder, RecordOf, IdOf, FieldOf } from "./config/model.js";
 export { intId, uuidId, stringId } from "./config/ids.js";

@@ -13,6 +13,59 @@ import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types.j
 import { allowedHosts, isAllowedHost } from "../http/allowed-host.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout.js";
 import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits.js";
+import type { DownloadListener } from "../hooks/pre-download.js";
+import type { DenialListener } from "../hooks/download-denied.js";
+import type { DownloadFinishedListener } from "../hooks/download-finished.js";
+
+/** A listener, or several run in order. */
+type OneOrMany<T> = T | readonly T[];
+
+/**
+ * Listeners of one configuration's downloads (`definePrivateFiles({ on })`): unlike the
+ * module-level `preDownload.connect(...)`, another configuration in the same process
+ * never sees them. `R` is the record type of any of its models (narrow by `event.model`).
+ * They run after the module-level listeners of the same event, and alike: `preDownload`
+ * is awaited before the first byte (a throw aborts with 500), `downloadDenied` before
+ * the refusal goes out, `downloadFinished` after the body ended.
+ * @example
+ * ```ts
+ * import { definePrivateFiles, intId, privateModel } from "next-private-files";
+ *
+ * type Report = { id: number; file: string | null; downloads: number };
+ * declare const prisma: { report: { findUnique(args: { where: { id: number } }): Promise<Report | null>; update(args: { where: { id: number }; data: { downloads: { increment: number } } }): Promise<Report> } };
+ *
+ * const reports = privateModel({ id: intId, load: (id) => prisma.report.findUnique({ where: { id } }) }).fields({ file: {} });
+ * export const privateFiles = definePrivateFiles({
+ *   models: { reports },
+ *   getSession: async () => null,
+ *   on: {
+ *     preDownload: async ({ record }) => {
+ *       await prisma.report.update({ where: { id: record.id }, data: { downloads: { increment: 1 } } });
+ *     },
+ *   },
+ * });
+ * ```
+ */
+export interface PrivateFilesHooks<R> {
+  /**
+   * Before the first byte of a granted GET.
+   * Unset: none.
+   */
+  preDownload?: OneOrMany<DownloadListener<R>>;
+  /**
+   * Before a refusal goes out.
+   * Unset: none.
+   */
+  downloadDenied?: OneOrMany<DenialListener<R>>;
+  /**
+   * After a granted download's body ended (completed, aborted or failed).
+   * Unset: none.
+   */
+  downloadFinished?: OneOrMany<DownloadFinishedListener<R>>;
+}
+
+/** The record type of any model of a configuration. */
+type AnyRecordOf<M> = { [K in keyof M]: RecordOf<M[K]> }[keyof M];
 
 /**
  * What `definePrivateFiles` takes: the protected models, how to read the session, and
@@ -106,6 +159,11 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * Unset: `console.warn` and `console.error`, one line each, prefixed `[private-files]`.
    */
   logger?: Logger;
+  /**
+   * Listeners of this configuration's downloads alone (see PrivateFilesHooks).
+   * Unset: none; the module-level `preDownload.connect(...)` listeners run either way.
+   */
+  on?: PrivateFilesHooks<AnyRecordOf<M>>;
 }
 
 export interface ResolvedModel {
@@ -128,6 +186,12 @@ export interface ResolvedConfig {
   readonly idleTimeoutMs: number;
   readonly uploads: ResolvedUploadLimits;
   readonly logger: Logger;
+  /** The `on` option's listeners, as lists. */
+  readonly hooks: {
+    readonly preDownload: readonly DownloadListener<unknown>[];
+    readonly downloadDenied: readonly DenialListener<unknown>[];
+    readonly downloadFinished: readonly DownloadFinishedListener<unknown>[];
+  };
   readonly links: ResolvedLinks;
   /** The `origins` option, resolved on first use; `undefined` when unset. */
   origins(): readonly string[] | undefined;
@@ -317,6 +381,11 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     idleTimeoutMs: positive(options.idleTimeoutMs, "idleTimeoutMs") ?? DEFAULT_IDLE_TIMEOUT_MS,
     uploads: resolveUploadLimits(options.uploads),
     logger: options.logger ?? consoleLogger,
+    hooks: {
+      preDownload: listOf(options.on?.preDownload) as readonly DownloadListener<unknown>[],
+      downloadDenied: listOf(options.on?.downloadDenied) as readonly DenialListener<unknown>[],
+      downloadFinished: listOf(options.on?.downloadFinished) as readonly DownloadFinishedListener<unknown>[],
+    },
     links,
     origins: resolveOrigins,
     hostAllowed(request) {
@@ -404,6 +473,11 @@ export function internalsOf(files: object): PrivateFilesInternals {
   const found = internals.get(files);
   if (!found) throw new TypeError("not a private-files configuration: make it with definePrivateFiles(...)");
   return found;
+}
+
+function listOf<T>(value: OneOrMany<T> | undefined): readonly T[] {
+  if (value === undefined) return [];
+  return typeof value === "function" ? [value] : (value as readonly T[]);
 }
 
 function positive(value: number | undefined, name: string): number | undefined {

@@ -178,7 +178,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   const finished = (outcome: DownloadOutcome, status: number, bytesSent: number) =>
     announceFinished(config, entry, { ...event, outcome, status, bytesSent, startedAt, durationMs: Date.now() - startedAt.getTime() });
   try {
-    await withTimeout(sendPreDownload(entry.model, event), timeoutMs, "preDownload listeners");
+    await withTimeout(firePreDownload(config, entry, event), timeoutMs, "preDownload listeners");
   } catch (error) {
     await Promise.all([file.close(), unspend()]);
     const timedOut = error instanceof TimeoutError;
@@ -275,10 +275,21 @@ function refusalPageFor(config: ResolvedConfig, refusal: Refusal): Response | un
   }
 }
 
+/** The module-level listeners (the seed's `preDownload.connect`), then the configuration's own (`on`). */
+function firePreDownload(config: ResolvedConfig, entry: ResolvedModel, event: DownloadEvent<unknown>): Promise<void> {
+  return fire(sendPreDownload(entry.model, event), config.hooks.preDownload, event);
+}
+
+/** Awaits the module-level listeners' run, then each of the configuration's in order. */
+async function fire<E>(moduleLevel: Promise<void>, own: readonly ((event: E) => unknown)[], event: E): Promise<void> {
+  await moduleLevel;
+  for (const listener of own) await listener(event);
+}
+
 /** Awaited before the refusal goes out, so an audit row exists when the client sees it; never changes the answer. */
 async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, event: DenialEvent<unknown>): Promise<void> {
   try {
-    await withTimeout(sendDownloadDenied(entry.model, event), config.timeoutMs, "downloadDenied listeners");
+    await withTimeout(fire(sendDownloadDenied(entry.model, event), config.hooks.downloadDenied, event), config.timeoutMs, "downloadDenied listeners");
   } catch (error) {
     config.logger.error("downloadDenied listener failed", { model: entry.key, field: event.field, error: String(error) });
   }
@@ -286,7 +297,7 @@ async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, even
 
 /** In the background: the body has already ended. */
 function announceFinished(config: ResolvedConfig, entry: ResolvedModel, event: DownloadFinishedEvent<unknown>): void {
-  sendDownloadFinished(entry.model, event).catch((error: unknown) => {
+  fire(sendDownloadFinished(entry.model, event), config.hooks.downloadFinished, event).catch((error: unknown) => {
     config.logger.error("downloadFinished listener failed", { model: entry.key, field: event.field, error: String(error) });
   });
 }
