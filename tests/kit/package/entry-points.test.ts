@@ -10,7 +10,7 @@ import { loadedPackages, loadReport, patchReport, type LoadReport } from "./supp
 // ES import, and Node's own lists of loaded builtins and CommonJS files for the rest.
 // "An app pays only for what it uses" is what these lists show.
 
-const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner"];
+const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest"];
 const ENTRY_TIMEOUT_MS = 60_000;
 
 const reports = new Map<string, Promise<LoadReport>>();
@@ -29,7 +29,7 @@ beforeAll(() => {
 });
 
 describe("the core, next-private-files", () => {
-  it("loads neither next-auth, jose, busboy, next, the AWS SDK nor node:http", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+  it("loads neither next-auth, jose, busboy, next, the AWS SDK, vitest nor node:http", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const core = await report("next-private-files");
     const loaded = loadedPackages(core);
     // It did load the kit's own dependencies: the lists are not empty by accident.
@@ -76,6 +76,20 @@ describe("the subpath entries", () => {
     expect([...loaded].filter((name) => name.startsWith("@prisma/") || name === "prisma")).toEqual([]);
   });
 
+  it("next-private-files/testing loads vitest (an optional peer, for this entry only), not the AWS SDK, next-auth or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const testing = await report("next-private-files/testing");
+    const loaded = loadedPackages(testing);
+    expect(loaded).toContain("vitest");
+    expect(heavyLoaded(loaded)).toEqual(["vitest"]);
+  });
+
+  it("only next-private-files/testing declares vitest, as an optional peer dependency", () => {
+    const manifest = kitManifest() as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
+    expect(manifest.peerDependencies?.vitest).toBeDefined();
+    expect(manifest.peerDependenciesMeta?.vitest?.optional).toBe(true);
+    expect(manifest.dependencies?.vitest).toBeUndefined();
+  });
+
   it("next-private-files/next loads node:http but not next, and patches node:http only when its shims are called", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/next"));
     expect(loaded).toContain("node:http");
@@ -103,8 +117,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the six entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./next", "./next-auth", "./prisma", "./s3", "./upload"]);
+  it("has the seven entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }
