@@ -145,6 +145,16 @@ function checkPage(page: string, blocks: readonly Block[]): { byBlock: Map<Block
     fs.writeFileSync(file, block.code + "\n");
     fileOf.set(file, block);
   }
+  // The app's own modules the blocks assume (lib/auth.ts, lib/db.ts), where a page does
+  // not declare them: in the app too, so that a block importing `./auth` from
+  // lib/private-files.ts resolves as one importing `@/lib/auth` does.
+  for (const name of fs.readdirSync(envDir, { recursive: true }) as string[]) {
+    const from = path.join(envDir, name);
+    const to = path.join(appDir, name);
+    if (!name.endsWith(".ts") || fs.statSync(from).isDirectory() || fs.existsSync(to)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.copyFileSync(from, to);
+  }
   const options = compilerOptions(appDir);
   const program = ts.createProgram({ rootNames: [...fileOf.keys()], options, host: cachingHost(options, appDir) });
   const diagnostics = [

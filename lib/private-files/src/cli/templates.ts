@@ -143,7 +143,7 @@ export function declarationsFile(input: DeclarationsInput): string {
     ? ""
     : `
 // TODO: your app's next-auth options, as passed to NextAuth(). Replace this placeholder
-// with an import of them, e.g.  import { authOptions } from "@/lib/auth";
+// with an import of them, e.g.  import { authOptions } from "./auth";
 const authOptions: AuthOptions = { providers: [] };
 `;
   return `import { definePrivateFiles, privateModel, signedIn, ${id.name} } from "next-private-files";
