@@ -2,7 +2,8 @@
 // links rely on (links/store.ts states it). prismaLinkStore and the tests' memory store
 // are run through it in the kit's own tests.
 import { randomUUID } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fixturePerCase } from "./fixture.js";
 import type { LinkRecord, LinkStore, NewLink } from "../links/store.js";
 
 /** What `runLinkStoreContract`'s `make` returns: an empty store, and how to remove it. */
@@ -51,11 +52,8 @@ const MINUTE = 60_000;
  */
 export function runLinkStoreContract(name: string, make: () => LinkStoreFixture | Promise<LinkStoreFixture>): void {
   describe(`LinkStore contract: ${name}`, () => {
-    let fixture: LinkStoreFixture | undefined;
-    const store = () => {
-      if (!fixture) throw new Error("make() did not run");
-      return fixture.store;
-    };
+    const fixture = fixturePerCase(make);
+    const store = () => fixture().store;
     // Whole milliseconds, as every database keeps them.
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     const at = (offsetMs: number) => new Date(now.getTime() + offsetMs);
@@ -82,14 +80,6 @@ export function runLinkStoreContract(name: string, make: () => LinkStoreFixture 
       return record;
     }
 
-    beforeEach(async () => {
-      fixture = await make();
-    });
-    afterEach(async () => {
-      const done = fixture;
-      fixture = undefined;
-      await done?.cleanup?.();
-    });
 
     it("finds a created link as it was made: unused and unrevoked; an unknown id is null", async () => {
       const made = await link({ createdBy: null, singleUse: false });

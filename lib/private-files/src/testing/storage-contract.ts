@@ -1,7 +1,8 @@
 // The behaviour every FileStorage must have, as vitest cases: what the file route and
 // the upload helpers rely on (storage/types.ts states it). A storage is correct when it
 // passes them; local.ts and s3.ts are run through it in the kit's own tests.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fixturePerCase } from "./fixture.js";
 import { UnsafeStoredPathError, UploadTooLargeError } from "../storage/errors.js";
 import type { FileStorage, OpenedFile } from "../storage/types.js";
 import { readAll, streamOf } from "./streams.js";
@@ -78,22 +79,11 @@ export function runFileStorageContract(name: string, make: () => FileStorageFixt
     const presigns = typeof probe.storage.presignedUrl === "function";
     await probe.cleanup?.();
 
-    let fixture: FileStorageFixture | undefined;
-    const storage = () => {
-      if (!fixture) throw new Error("make() did not run");
-      return fixture.storage;
-    };
+    const fixture = fixturePerCase(make);
+    const storage = () => fixture().storage;
     const save = async (bytes: Uint8Array, folder = "contract", extension = ".bin") =>
       storage().save(streamOf(bytes), { folder, extension, maxBytes: bytes.length });
 
-    beforeEach(async () => {
-      fixture = await make();
-    });
-    afterEach(async () => {
-      const done = fixture;
-      fixture = undefined;
-      await done?.cleanup?.();
-    });
 
     it("opens a saved file and reads it whole, with its size, lastModified and a quoted etag", async () => {
       const bytes = pattern(10_000);
@@ -176,7 +166,8 @@ export function runFileStorageContract(name: string, make: () => FileStorageFixt
 
     it("refuses an upload over maxBytes with UploadTooLargeError and keeps nothing of it", async () => {
       const kept = await save(text("kept"));
-      const before = fixture?.listFiles ? (await fixture.listFiles()).sort() : undefined;
+      const { listFiles } = fixture();
+      const before = listFiles ? (await listFiles()).sort() : undefined;
       const error = await storage()
         .save(streamOf(pattern(64 * 1024), 4096), { folder: "contract", extension: ".bin", maxBytes: 10_000 })
         .then(
@@ -185,7 +176,7 @@ export function runFileStorageContract(name: string, make: () => FileStorageFixt
         );
       expect(error).toBeInstanceOf(UploadTooLargeError);
       expect((error as UploadTooLargeError).maxBytes).toBe(10_000);
-      if (fixture?.listFiles) expect((await fixture.listFiles()).sort()).toEqual(before);
+      if (listFiles) expect((await listFiles()).sort()).toEqual(before);
       expect(decode(await readAll((await openExisting(storage(), kept.path)).stream()))).toBe("kept");
     });
 
