@@ -26,6 +26,9 @@ export type {
   RefusalStatus,
   Session,
   SessionGetter,
+  AnySession,
+  UserOf,
+  SessionOf,
   SessionUser,
 } from "./config/types.js";
 

@@ -39,11 +39,30 @@ export interface Session {
 }
 
 /**
- * Reads the session of a request; resolves to `null` when nobody is signed in. A
- * rejection is not "anonymous": the route answers 503. `nextAuthSession(authOptions)`
- * from `next-private-files/next-auth` is one.
+ * The least a session must be for the kit: a `user` with a string `id` (what `owner()`,
+ * upload quotas and `createdBy` compare). Every getter's session type extends it; the
+ * auth library's other fields ride along, typed, into conditions and hooks.
  */
-export type SessionGetter = (request: Request) => Promise<Session | null>;
+export interface AnySession {
+  /** Who is signed in: at least a string `id`. */
+  readonly user: { readonly id: string };
+}
+
+/** The user type of a session type: what conditions and hooks see as `request.user`. */
+export type UserOf<S extends AnySession> = S["user"];
+
+/** The session type a getter resolves to: `SessionOf<typeof getSession>`. */
+export type SessionOf<G> = G extends SessionGetter<infer S> ? S : never;
+
+/**
+ * Reads the session of a request; resolves to `null` when nobody is signed in. A
+ * rejection is not "anonymous": the route answers 503. `S`, the session type, flows from
+ * here into conditions, hook events and links. The adapters are getters:
+ * `nextAuthSession(authOptions)` (next-auth 4), `authjsSession(config)` (Auth.js 5),
+ * `betterAuthSession(auth)` (Better Auth); any function of this shape is one too. `S`
+ * defaults to `Session`, the kit's own, whose `SessionUser` an app may augment.
+ */
+export type SessionGetter<S extends AnySession = Session> = (request: Request) => Promise<S | null>;
 
 /**
  * What a condition sees of a download request: the counterpart of Django's
