@@ -11,7 +11,9 @@
 export { definePrivateFiles } from "./config/define.js";
 export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy } from "./config/define.js";
 export { privateModel } from "./config/model.js";
-export type { PrivateModel, AnyPrivateModel, ModelBuilder, RecordOf, IdOf, FieldOf } from "./config/model.js";
+export type { PrivateModel, AnyPrivateModel, ModelBuilder, RecordOf, IdOf, FieldOf, SessionOfModel } from "./config/model.js";
+export { withSession } from "./config/with-session.js";
+export type { SessionTyped } from "./config/with-session.js";
 export { intId, uuidId, stringId } from "./config/ids.js";
 export type { IdCodec } from "./config/ids.js";
 export type {

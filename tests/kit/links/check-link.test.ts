@@ -93,7 +93,7 @@ describe("checkLink: without a store", () => {
     const { token: t, id } = token();
     expect(await checkLink(t, file, BOTH, links(undefined), get(), NOW)).toEqual({
       granted: true,
-      use: { id, singleUse: false, expiresAt: new Date(EXPIRES * 1000), resumed: false },
+      use: { id, singleUse: false, expiresAt: new Date(EXPIRES * 1000), resumed: false, createdBy: null },
       consume: false,
     });
   });
@@ -122,7 +122,7 @@ describe("checkLink: with a store", () => {
     const store = storeOf(record(id, { usedAt: NOW, usedBy: "someone" }));
     expect(await checkLink(t, file, BOTH, links(store), get(), NOW)).toEqual({
       granted: true,
-      use: { id, singleUse: false, expiresAt: new Date(EXPIRES * 1000), resumed: false },
+      use: { id, singleUse: false, expiresAt: new Date(EXPIRES * 1000), resumed: false, createdBy: null },
       consume: false,
     });
   });
@@ -131,7 +131,7 @@ describe("checkLink: with a store", () => {
     const { token: t, id } = token({ singleUse: true });
     expect(await checkLink(t, file, BOTH, links(storeOf(record(id, { singleUse: true }))), get(), NOW)).toEqual({
       granted: true,
-      use: { id, singleUse: true, expiresAt: new Date(EXPIRES * 1000), resumed: false },
+      use: { id, singleUse: true, expiresAt: new Date(EXPIRES * 1000), resumed: false, createdBy: null },
       consume: true,
     });
   });
@@ -157,7 +157,7 @@ describe("checkLink: resuming a used single-use link", () => {
     const { single, store } = spentLink();
     expect(await checkLink(single.token, file, BOTH, links(store), get({ ...client(single.id), range: "bytes=100-" }), NOW)).toEqual({
       granted: true,
-      use: { id: single.id, singleUse: true, expiresAt: new Date(EXPIRES * 1000), resumed: true },
+      use: { id: single.id, singleUse: true, expiresAt: new Date(EXPIRES * 1000), resumed: true, createdBy: null },
       consume: false,
     });
   });

@@ -141,8 +141,8 @@ describe("a signed link", () => {
       expect(response.headers.get("content-disposition")).toBe("attachment; filename=report.pdf");
     }
     expect(downloads.map((event) => event.link)).toEqual([
-      { id: link.id, singleUse: false, expiresAt: link.expiresAt, resumed: false },
-      { id: link.id, singleUse: false, expiresAt: link.expiresAt, resumed: false },
+      { id: link.id, singleUse: false, expiresAt: link.expiresAt, resumed: false, createdBy: null },
+      { id: link.id, singleUse: false, expiresAt: link.expiresAt, resumed: false, createdBy: null },
     ]);
     // Without the token, bob is still refused.
     expect((await call(link.url.split("?")[0]!, { "x-user": "bob" })).status).toBe(403);
@@ -294,11 +294,11 @@ describe("making links", () => {
 
 describe("a single-use link", () => {
   it("grants one download; the next gets 410 Gone", async () => {
-    const link = await files.createFileLink("docs", "file", record(1), { singleUse: true });
+    const link = await files.createFileLink("docs", "file", record(1), { singleUse: true, createdBy: "1" });
     const first = await call(link.url);
     expect(first.status).toBe(200);
     expect((await bodyOf(first)).equals(DATA)).toBe(true);
-    expect(downloads.at(-1)?.link).toMatchObject({ id: link.id, singleUse: true, resumed: false });
+    expect(downloads.at(-1)?.link).toMatchObject({ id: link.id, singleUse: true, resumed: false, createdBy: "1" });
     const second = await call(link.url);
     expect(second.status).toBe(410);
     expect(await second.text()).toBe("Gone: link already used\n");

@@ -1,7 +1,9 @@
-import type { AccessRequest, Condition, SessionUser } from "../config/types.js";
+import type { AccessRequest, AnySession, Condition, Session, UserOf } from "../config/types.js";
 
 // Ready-made conditions. Each is a plain `Condition`, so they compose with
-// `anyOf`/`allOf` and with the application's own.
+// `anyOf`/`allOf` and with the application's own. They are generic in the session type
+// `S` (default: the kit's `Session`), so they fit any getter's session; the ones that
+// read the user take an accessor for sessions of another shape.
 
 /**
  * Any signed-in user: the default condition of a field that names none, as in
@@ -17,7 +19,7 @@ import type { AccessRequest, Condition, SessionUser } from "../config/types.js";
  *   .fields({ file: { condition: signedIn } });
  * ```
  */
-export const signedIn: Condition<unknown> = (request) => request.user !== null;
+export const signedIn: Condition<unknown, AnySession> = (request) => request.user !== null;
 
 /**
  * Everybody, signed in or not. The URL still has to name an existing record and file, so
@@ -33,10 +35,7 @@ export const signedIn: Condition<unknown> = (request) => request.user !== null;
  *   .fields({ pdf: { condition: anyone, attachment: false } });
  * ```
  */
-export const anyone: Condition<unknown> = () => true;
-
-/** The session user's id, as `owner()` reads it by default. */
-const idOfUser = (user: SessionUser): unknown => (user as { id?: unknown }).id;
+export const anyone: Condition<unknown, AnySession> = () => true;
 
 /**
  * The signed-in user owns the record: `record[key]` equals the session user's `id`
@@ -44,7 +43,7 @@ const idOfUser = (user: SessionUser): unknown => (user as { id?: unknown }).id;
  * or a record whose key is `null`: denied.
  * @param key - The record's owner column (`"ownerId"`).
  * @param userIdOf - Reads the value to compare from the session user, for sessions whose
- *   key is not `id` (`(user) => user.accountId`). Default: `user.id`.
+ *   key is not `id` (`(user) => user.accountId`). Default: `(user) => user.id`.
  * @example
  * ```ts
  * import { intId, owner, privateModel } from "next-private-files";
@@ -56,7 +55,7 @@ const idOfUser = (user: SessionUser): unknown => (user as { id?: unknown }).id;
  *   .fields({ pdf: { condition: owner("employeeId"), denial: "not-found" } });
  * ```
  */
-export function owner<R>(key: keyof R & string, userIdOf: (user: SessionUser) => unknown = idOfUser): Condition<R> {
+export function owner<R, S extends AnySession = Session>(key: keyof R & string, userIdOf: (user: UserOf<S>) => unknown = (user) => user.id): Condition<R, S> {
   return (request, record) => {
     const userId = request.user === null ? undefined : userIdOf(request.user);
     const ownerId = record[key];
@@ -83,7 +82,9 @@ export function owner<R>(key: keyof R & string, userIdOf: (user: SessionUser) =>
  * const byFlag = staff(); // `user.isStaff === true`
  * ```
  */
-export function staff(isStaff: (user: SessionUser) => boolean = (user) => (user as { isStaff?: unknown }).isStaff === true): Condition<unknown> {
+export function staff<S extends AnySession = Session>(
+  isStaff: (user: UserOf<S>) => boolean = (user) => (user as { isStaff?: unknown }).isStaff === true,
+): Condition<unknown, S> {
   return (request) => request.user !== null && isStaff(request.user);
 }
 
@@ -99,8 +100,8 @@ export function staff(isStaff: (user: SessionUser) => boolean = (user) => (user 
  * const ownerOrStaff: Condition<Invoice> = anyOf(owner<Invoice>("ownerId"), staff());
  * ```
  */
-export function anyOf<R>(...conditions: Condition<R>[]): Condition<R> {
-  return async (request: AccessRequest, record: R) => {
+export function anyOf<R, S extends AnySession = Session>(...conditions: Condition<R, S>[]): Condition<R, S> {
+  return async (request: AccessRequest<S>, record: R) => {
     for (const condition of conditions) if (await condition(request, record)) return true;
     return false;
   };
@@ -118,8 +119,8 @@ export function anyOf<R>(...conditions: Condition<R>[]): Condition<R> {
  * const ownPublished: Condition<Report> = allOf(owner<Report>("ownerId"), (_request, report) => report.published);
  * ```
  */
-export function allOf<R>(...conditions: Condition<R>[]): Condition<R> {
-  return async (request: AccessRequest, record: R) => {
+export function allOf<R, S extends AnySession = Session>(...conditions: Condition<R, S>[]): Condition<R, S> {
+  return async (request: AccessRequest<S>, record: R) => {
     for (const condition of conditions) if (!(await condition(request, record))) return false;
     return true;
   };

@@ -1,5 +1,5 @@
 import { compiledModel, type AnyPrivateModel, type CompiledField, type CompiledModel, type FieldOf, type RecordOf } from "./model.js";
-import type { Logger, RefusalPage, SessionGetter } from "./types.js";
+import type { AnySession, Logger, RefusalPage, Session, SessionGetter } from "./types.js";
 import { defaultStorageRoot, localFileStorage } from "../storage/local.js";
 import type { FileStorage } from "../storage/types.js";
 import { consoleLogger } from "./logger.js";
@@ -16,6 +16,16 @@ import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOption
 import type { DownloadListener } from "../hooks/pre-download.js";
 import type { DenialListener } from "../hooks/download-denied.js";
 import type { DownloadFinishedListener } from "../hooks/download-finished.js";
+
+declare const SESSION_OF_FILES: unique symbol;
+
+/**
+ * The session type a getter resolves to, inferred from the getter itself (not from the
+ * models): a getter that only ever resolves `null` says nothing, and stands for `Session`.
+ * (Inferring `S` straight from `SessionGetter<S>` falls back to the bare `AnySession`
+ * for such a getter, which no model written for the kit's `Session` would fit.)
+ */
+type GetterSession<G> = G extends (request: Request) => Promise<infer X> ? ([Exclude<X, null>] extends [never] ? Session : Extract<X, AnySession>) : never;
 
 /** A listener, or several run in order. */
 type OneOrMany<T> = T | readonly T[];
@@ -46,22 +56,22 @@ type OneOrMany<T> = T | readonly T[];
  * });
  * ```
  */
-export interface PrivateFilesHooks<R> {
+export interface PrivateFilesHooks<R, S extends AnySession = Session> {
   /**
    * Before the first byte of a granted GET.
    * Unset: none.
    */
-  preDownload?: OneOrMany<DownloadListener<R>>;
+  preDownload?: OneOrMany<DownloadListener<R, S>>;
   /**
    * Before a refusal goes out.
    * Unset: none.
    */
-  downloadDenied?: OneOrMany<DenialListener<R>>;
+  downloadDenied?: OneOrMany<DenialListener<R, S>>;
   /**
    * After a granted download's body ended (completed, aborted or failed).
    * Unset: none.
    */
-  downloadFinished?: OneOrMany<DownloadFinishedListener<R>>;
+  downloadFinished?: OneOrMany<DownloadFinishedListener<R, S>>;
 }
 
 /** The record type of any model of a configuration. */
@@ -69,13 +79,18 @@ type AnyRecordOf<M> = { [K in keyof M]: RecordOf<M[K]> }[keyof M];
 
 /**
  * What `definePrivateFiles` takes: the protected models, how to read the session, and
- * the settings every field shares unless it names its own.
+ * the settings every field shares unless it names its own. `S` is the getter's session
+ * type: every model's conditions must accept it, and the `on` listeners see it.
  */
-export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> {
+export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel<S>>, S extends AnySession = Session> {
   /** The protected models, by the key that names them in URLs: `/files/<key>/<field>/<id>/<name>`. */
   models: M;
-  /** Reads the request's session; `nextAuthSession(authOptions)` for next-auth. */
-  getSession: SessionGetter;
+  /**
+   * Reads the request's session: `nextAuthSession(authOptions)` (next-auth 4),
+   * `authjsSession(config)` (Auth.js 5), `betterAuthSession(auth)` (Better Auth), or any
+   * `(request) => Promise<session | null>` whose session has a `user` with a string `id`.
+   */
+  getSession: SessionGetter<S>;
   /**
    * Default storage for fields that name none: local files under `PRIVATE_FILES_ROOT`,
    * else `./data/files` (made on first use, not at start-up).
@@ -163,7 +178,7 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel>> 
    * Listeners of this configuration's downloads alone (see PrivateFilesHooks).
    * Unset: none; the module-level `preDownload.connect(...)` listeners run either way.
    */
-  on?: PrivateFilesHooks<AnyRecordOf<M>>;
+  on?: PrivateFilesHooks<AnyRecordOf<M>, S>;
 }
 
 export interface ResolvedModel {
@@ -176,7 +191,7 @@ export interface ResolvedModel {
 /** The configuration with its defaults applied, built once, read by the route on every request. */
 export interface ResolvedConfig {
   readonly models: ReadonlyMap<string, ResolvedModel>;
-  readonly getSession: SessionGetter;
+  readonly getSession: SessionGetter<AnySession>;
   readonly basePath: string;
   readonly signInUrl: string | undefined;
   readonly refusalPage: RefusalPage | undefined;
@@ -188,9 +203,9 @@ export interface ResolvedConfig {
   readonly logger: Logger;
   /** The `on` option's listeners, as lists. */
   readonly hooks: {
-    readonly preDownload: readonly DownloadListener<unknown>[];
-    readonly downloadDenied: readonly DenialListener<unknown>[];
-    readonly downloadFinished: readonly DownloadFinishedListener<unknown>[];
+    readonly preDownload: readonly DownloadListener<unknown, AnySession>[];
+    readonly downloadDenied: readonly DenialListener<unknown, AnySession>[];
+    readonly downloadFinished: readonly DownloadFinishedListener<unknown, AnySession>[];
   };
   readonly links: ResolvedLinks;
   /** The `origins` option, resolved on first use; `undefined` when unset. */
@@ -204,9 +219,13 @@ export interface ResolvedConfig {
 /**
  * A typed, validated set of private-file declarations, made by `definePrivateFiles`:
  * pass it to `createPrivateFileRoute`, `storeUpload` and `readMultipart`, and ask it for
- * the URLs of records' files.
+ * the URLs of records' files. `S` is the session type of its getter.
  */
-export interface PrivateFiles<M extends Record<string, AnyPrivateModel>> {
+// The models' fit with S is checked where both are given (definePrivateFiles), so that
+// code generic in M (the route, storeUpload) needs no session type.
+export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S extends AnySession = Session> {
+  /** Type-only: the session type of the getter, read by `SessionOfFiles`; never set at run time. */
+  readonly [SESSION_OF_FILES]?: S;
   /** The models as declared (the `models` option). */
   readonly models: M;
   /**
@@ -345,9 +364,14 @@ const MiB = 1024 * 1024;
  * });
  * ```
  */
-export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
-  options: PrivateFilesOptions<M>,
-): PrivateFiles<M> {
+export function definePrivateFiles<M extends Record<string, AnyPrivateModel<GetterSession<G>>>, G extends SessionGetter<AnySession> = SessionGetter>(
+  options: PrivateFilesOptions<M, GetterSession<G>> & { getSession: G },
+): PrivateFiles<M, GetterSession<G>> {
+  return buildPrivateFiles(options);
+}
+
+/** `definePrivateFiles` with the session type given rather than inferred (`withSession`'s); not public. */
+export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, S extends AnySession>(options: PrivateFilesOptions<M, S>): PrivateFiles<M, S> {
   const basePath = normaliseBasePath(options.basePath ?? "/files");
   const models = new Map<string, ResolvedModel>();
   for (const [key, model] of Object.entries(options.models)) {
@@ -371,7 +395,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
   };
   const config: ResolvedConfig = {
     models,
-    getSession: options.getSession,
+    getSession: options.getSession as SessionGetter<AnySession>,
     basePath,
     signInUrl: options.signInUrl,
     refusalPage: options.refusalPage,
@@ -382,9 +406,9 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     uploads: resolveUploadLimits(options.uploads),
     logger: options.logger ?? consoleLogger,
     hooks: {
-      preDownload: listOf(options.on?.preDownload) as readonly DownloadListener<unknown>[],
-      downloadDenied: listOf(options.on?.downloadDenied) as readonly DenialListener<unknown>[],
-      downloadFinished: listOf(options.on?.downloadFinished) as readonly DownloadFinishedListener<unknown>[],
+      preDownload: listOf(options.on?.preDownload) as readonly DownloadListener<unknown, AnySession>[],
+      downloadDenied: listOf(options.on?.downloadDenied) as readonly DenialListener<unknown, AnySession>[],
+      downloadFinished: listOf(options.on?.downloadFinished) as readonly DownloadFinishedListener<unknown, AnySession>[],
     },
     links,
     origins: resolveOrigins,
@@ -434,7 +458,7 @@ export function definePrivateFiles<M extends Record<string, AnyPrivateModel>>(
     return createLink(url, file, field.links, links, linkOptions);
   };
 
-  const files: PrivateFiles<M> = {
+  const files: PrivateFiles<M, S> = {
     models: options.models,
     uploadPolicy(modelKey, fieldName) {
       const found = lookup(modelKey, fieldName);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Condition, FieldOptions, FileKey, ModelSource } from "./types.js";
+import type { AnySession, Condition, FieldOptions, FileKey, ModelSource, Session } from "./types.js";
 import type { IdCodec } from "./ids.js";
 import type { FileStorage } from "../storage/types.js";
 import { relativeFolder, relativeSegments } from "../storage/safe-path.js";
@@ -12,12 +12,13 @@ import type { FieldLinkOptions } from "../links/types.js";
 declare const RECORD_TYPE: unique symbol;
 declare const ID_TYPE: unique symbol;
 declare const FIELD_NAMES: unique symbol;
+declare const SESSION_TYPE: unique symbol;
 declare const MODEL_BRAND: unique symbol;
 
 /** A field declaration with its defaults applied, erased to `unknown` records for the core. */
 export interface CompiledField {
   readonly name: string;
-  readonly condition: Condition<unknown> | undefined;
+  readonly condition: Condition<unknown, AnySession> | undefined;
   readonly attachment: boolean;
   readonly storage: FileStorage | undefined;
   readonly uploadTo: (originalName: string) => string;
@@ -47,14 +48,23 @@ export interface CompiledModel {
   readonly fields: ReadonlyMap<string, CompiledField>;
 }
 
-/** A declared private model: what `privateModel()` returns and `preDownload` takes as `sender`. */
-export interface PrivateModel<R, Id, F extends string = string> {
+/**
+ * A declared private model: what `privateModel()` returns and `preDownload` takes as
+ * `sender`. `S` is the session type its conditions read; a configuration's getter must
+ * resolve to a session of that type (or a richer one).
+ */
+export interface PrivateModel<R, Id, F extends string = string, S extends AnySession = Session> {
   /** Type-only: the record type, read by `RecordOf`; never set at run time. */
   readonly [RECORD_TYPE]?: R;
   /** Type-only: the id type, read by `IdOf`; never set at run time. */
   readonly [ID_TYPE]?: Id;
   /** Type-only: the file field names, read by `FieldOf`; never set at run time. */
   readonly [FIELD_NAMES]?: F;
+  /**
+   * Type-only: the session type, read by `SessionOfModel`; a parameter position so that a
+   * model whose conditions read less of the session fits a richer getter, never the reverse.
+   */
+  readonly [SESSION_TYPE]?: (session: S) => void;
   /** Only `privateModel()` makes one. */
   readonly [MODEL_BRAND]: true;
 }
@@ -70,20 +80,29 @@ export function compiledModel(model: AnyPrivateModel): CompiledModel {
   return compiled;
 }
 
-/** Any declared model, whatever its record type. */
-export type AnyPrivateModel = PrivateModel<unknown, unknown, string>;
+/**
+ * Any declared model, whatever its record type; with `S`, any whose conditions accept
+ * a session of type `S`.
+ */
+// `never` for the session's parameter position: every model's (session: X) => void fits.
+export type AnyPrivateModel<S extends AnySession = never> = PrivateModel<unknown, unknown, string, S>;
 
 /** The record type of a declared model (what `load` resolves to): `RecordOf<typeof invoices>`. */
-export type RecordOf<M> = M extends PrivateModel<infer R, unknown, string> ? R : never;
+export type RecordOf<M> = M extends PrivateModel<infer R, unknown, string, never> ? R : never;
 /** The id type of a declared model (what its `IdCodec` parses): `IdOf<typeof invoices>`. */
-export type IdOf<M> = M extends PrivateModel<unknown, infer Id, string> ? Id : never;
+export type IdOf<M> = M extends PrivateModel<unknown, infer Id, string, never> ? Id : never;
 /** The file field names of a declared model: `FieldOf<typeof invoices>` is `"pdf"`. */
-export type FieldOf<M> = M extends PrivateModel<unknown, unknown, infer F> ? F : never;
+export type FieldOf<M> = M extends PrivateModel<unknown, unknown, infer F, never> ? F : never;
+/** The session type a declared model's conditions read: `SessionOfModel<typeof invoices>`. */
+export type SessionOfModel<M> = M extends PrivateModel<unknown, unknown, string, infer S> ? S : never;
 
-/** The first half of a declaration: how records are found. */
-export interface ModelBuilder<R, Id> {
+/**
+ * The first half of a declaration: how records are found. `S` is the session type the
+ * fields' conditions see (`Session` unless the builder came from `withSession`).
+ */
+export interface ModelBuilder<R, Id, S extends AnySession = Session> {
   /** Declares the file fields; their names must be string fields of the record. */
-  fields<F extends FileKey<R>>(fields: { [K in F]: FieldOptions<R> }): PrivateModel<R, Id, F>;
+  fields<F extends FileKey<R>>(fields: { [K in F]: FieldOptions<R, S> }): PrivateModel<R, Id, F, S>;
 }
 
 /**
@@ -119,15 +138,15 @@ export interface ModelBuilder<R, Id> {
  * });
  * ```
  */
-export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R, Id> {
+export function privateModel<R, Id, S extends AnySession = Session>(source: ModelSource<R, Id>): ModelBuilder<R, Id, S> {
   const idOf = source.idOf ?? ((record: R) => (record as { id?: Id }).id as Id);
   return {
     fields(declared) {
       const fields = new Map<string, CompiledField>();
-      for (const [name, options] of Object.entries(declared) as [string, FieldOptions<R>][]) {
-        fields.set(name, compileField<R>(name, options));
+      for (const [name, options] of Object.entries(declared) as [string, FieldOptions<R, S>][]) {
+        fields.set(name, compileField<R, S>(name, options));
       }
-      const model = Object.freeze({ [Symbol.toStringTag]: "PrivateModel" }) as unknown as PrivateModel<R, Id, never>;
+      const model = Object.freeze({ [Symbol.toStringTag]: "PrivateModel" }) as unknown as PrivateModel<R, Id, never, S>;
       compiledModels.set(model, {
         id: source.id as IdCodec<unknown>,
         load: (id) => source.load(id as Id),
@@ -139,7 +158,7 @@ export function privateModel<R, Id>(source: ModelSource<R, Id>): ModelBuilder<R,
   };
 }
 
-function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField {
+function compileField<R, S extends AnySession>(name: string, declared: FieldOptions<R, S>): CompiledField {
   const uploadTo = declared.uploadTo ?? "";
   // Checked once, here: a bad folder fails at start-up, not on the first upload.
   const folder = typeof uploadTo === "string" ? relativeFolder(uploadTo) : [];
@@ -152,7 +171,7 @@ function compileField<R>(name: string, declared: FieldOptions<R>): CompiledField
   };
   return {
     name,
-    condition: declared.condition as Condition<unknown> | undefined,
+    condition: declared.condition as Condition<unknown, AnySession> | undefined,
     attachment: declared.attachment ?? true,
     storage: declared.storage,
     uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,

@@ -66,21 +66,23 @@ export type SessionGetter<S extends AnySession = Session> = (request: Request) =
 
 /**
  * What a condition sees of a download request: the counterpart of Django's
- * `request` with `request.user`.
+ * `request` with `request.user`. `S` is the session type of the configuration's getter.
  */
-export interface AccessRequest {
+export interface AccessRequest<S extends AnySession = Session> {
   /** The download request (its URL, headers, `?token=`). */
   readonly request: Request;
   /** The session as the session getter returned it; `null` when nobody is signed in. */
-  readonly session: Session | null;
-  /** `null` when nobody is signed in. */
-  readonly user: SessionUser | null;
+  readonly session: S | null;
+  /** The session's user, typed as the getter types it; `null` when nobody is signed in. */
+  readonly user: UserOf<S> | null;
 }
 
 /**
  * Who may download a field's file: the counterpart of `condition(request, instance)`.
  * Only a returned `true` grants (fail closed); one that throws is a 500, one that takes
- * longer than `timeoutMs` a 503, and both are denials (`downloadDenied`).
+ * longer than `timeoutMs` a 503, and both are denials (`downloadDenied`). `R` is the
+ * record type `load` resolves to, `S` the session type the getter resolves to (see
+ * `withSession` for conditions written inline).
  *
  * @example
  * ```ts
@@ -93,7 +95,7 @@ export interface AccessRequest {
  *   request.user !== null && String(invoice.ownerId) === request.user.id;
  * ```
  */
-export type Condition<R> = (request: AccessRequest, record: R) => boolean | Promise<boolean>;
+export type Condition<R, S extends AnySession = Session> = (request: AccessRequest<S>, record: R) => boolean | Promise<boolean>;
 
 /** The keys of a record whose value can hold a stored file path. */
 export type FileKey<R> = {
@@ -102,7 +104,7 @@ export type FileKey<R> = {
   string;
 
 /** Per-field declaration: the counterpart of `PrivateFileField(upload_to=…, condition=…, attachment=…)`. */
-export interface FieldOptions<R> {
+export interface FieldOptions<R, S extends AnySession = Session> {
   /**
    * Folder, relative to the storage root, that uploads go to; or a function of the
    * original name. A string also confines downloads: a stored path outside this
@@ -115,7 +117,7 @@ export interface FieldOptions<R> {
    * Who may download (see {@link Condition}): any signed-in user by default.
    * @default signedIn
    */
-  condition?: Condition<R>;
+  condition?: Condition<R, S>;
   /**
    * `true`: `Content-Disposition: attachment`. `false`: inline, but only for types that
    * cannot run script; HTML, SVG, XML and the like are always attachments.

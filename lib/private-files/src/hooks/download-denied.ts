@@ -1,5 +1,5 @@
 import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
-import type { Session, SessionUser } from "../config/types.js";
+import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { LinkDenialReason } from "../links/check-link.js";
 import { Signal } from "./signal.js";
 
@@ -15,8 +15,8 @@ import { Signal } from "./signal.js";
  */
 export type DenialReason = "anonymous" | "forbidden" | "condition-error" | "condition-timeout" | LinkDenialReason | "link-error";
 
-/** What a `downloadDenied` listener receives. */
-export interface DenialEvent<R> {
+/** What a `downloadDenied` listener receives; `R` and `S` as in `DownloadEvent`. */
+export interface DenialEvent<R, S extends AnySession = Session> {
   /** The model key, as in the URL. */
   readonly model: string;
   /** The file field's name. */
@@ -28,9 +28,9 @@ export interface DenialEvent<R> {
   /** The download request. */
   readonly request: Request;
   /** The session; `null` when nobody is signed in. */
-  readonly session: Session | null;
+  readonly session: S | null;
   /** The signed-in user; `null` when nobody is. */
-  readonly user: SessionUser | null;
+  readonly user: UserOf<S> | null;
   /** Why it was refused (see {@link DenialReason}). */
   readonly reason: DenialReason;
   /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
@@ -38,17 +38,17 @@ export interface DenialEvent<R> {
 }
 
 /** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */
-export type DenialListener<R> = (event: DenialEvent<R>) => unknown;
+export type DenialListener<R, S extends AnySession = Session> = (event: DenialEvent<R, S>) => unknown;
 
 interface DownloadDeniedSignal {
   /** Listens to refused downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
-  connect<R>(listener: DenialListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect<R, S extends AnySession>(listener: DenialListener<R, S>, options: { sender: PrivateModel<R, unknown, string, S> }): () => void;
   connect(listener: DenialListener<unknown>, options?: { sender?: undefined }): () => void;
   /** Disconnects a listener from every sender; true when it was connected. */
-  disconnect<R>(listener: DenialListener<R>): boolean;
+  disconnect<R, S extends AnySession>(listener: DenialListener<R, S>): boolean;
 }
 
-const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
+const signal = new Signal<DenialEvent<unknown, AnySession>, AnyPrivateModel>();
 
 /**
  * Refused downloads, for an audit trail or an alert. Fires when the route refuses a
@@ -68,13 +68,13 @@ const signal = new Signal<DenialEvent<unknown>, AnyPrivateModel>();
  * ```
  */
 export const downloadDenied: DownloadDeniedSignal = {
-  connect(listener: DenialListener<never>, options: { sender?: AnyPrivateModel } = {}) {
-    return signal.connect(listener as DenialListener<unknown>, options);
+  connect(listener: DenialListener<never, never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DenialListener<unknown, AnySession>, options);
   },
-  disconnect: (listener) => signal.disconnect(listener as DenialListener<unknown>),
+  disconnect: (listener) => signal.disconnect(listener as DenialListener<unknown, AnySession>),
 };
 
 /** Runs the listeners for a model's event; the route's, not part of the public API. */
-export function sendDownloadDenied(sender: AnyPrivateModel, event: DenialEvent<unknown>): Promise<void> {
+export function sendDownloadDenied(sender: AnyPrivateModel, event: DenialEvent<unknown, AnySession>): Promise<void> {
   return signal.send(sender, event);
 }

@@ -1,4 +1,5 @@
 import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
+import type { AnySession, Session } from "../config/types.js";
 import type { DownloadEvent } from "./pre-download.js";
 import { Signal } from "./signal.js";
 
@@ -14,7 +15,7 @@ import { Signal } from "./signal.js";
 export type DownloadOutcome = "completed" | "aborted" | "failed" | "offloaded";
 
 /** What a `downloadFinished` listener receives: the `preDownload` event, and how it went. */
-export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
+export interface DownloadFinishedEvent<R, S extends AnySession = Session> extends DownloadEvent<R, S> {
   /** How it ended (see {@link DownloadOutcome}). */
   readonly outcome: DownloadOutcome;
   /** The status that was answered: 200 or 206, or 500/503 when a `preDownload` listener failed. */
@@ -28,17 +29,17 @@ export interface DownloadFinishedEvent<R> extends DownloadEvent<R> {
 }
 
 /** A `downloadFinished` listener; it runs in the background, nothing awaits it. */
-export type DownloadFinishedListener<R> = (event: DownloadFinishedEvent<R>) => unknown;
+export type DownloadFinishedListener<R, S extends AnySession = Session> = (event: DownloadFinishedEvent<R, S>) => unknown;
 
 interface DownloadFinishedSignal {
   /** Listens to the end of granted downloads of one model (`sender`), or of every model. Returns a function that disconnects. */
-  connect<R>(listener: DownloadFinishedListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect<R, S extends AnySession>(listener: DownloadFinishedListener<R, S>, options: { sender: PrivateModel<R, unknown, string, S> }): () => void;
   connect(listener: DownloadFinishedListener<unknown>, options?: { sender?: undefined }): () => void;
   /** Disconnects a listener from every sender; true when it was connected. */
-  disconnect<R>(listener: DownloadFinishedListener<R>): boolean;
+  disconnect<R, S extends AnySession>(listener: DownloadFinishedListener<R, S>): boolean;
 }
 
-const signal = new Signal<DownloadFinishedEvent<unknown>, AnyPrivateModel>();
+const signal = new Signal<DownloadFinishedEvent<unknown, AnySession>, AnyPrivateModel>();
 
 /**
  * How downloads ended, for metrics or an audit trail that must know whether the file
@@ -56,13 +57,13 @@ const signal = new Signal<DownloadFinishedEvent<unknown>, AnyPrivateModel>();
  * ```
  */
 export const downloadFinished: DownloadFinishedSignal = {
-  connect(listener: DownloadFinishedListener<never>, options: { sender?: AnyPrivateModel } = {}) {
-    return signal.connect(listener as DownloadFinishedListener<unknown>, options);
+  connect(listener: DownloadFinishedListener<never, never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DownloadFinishedListener<unknown, AnySession>, options);
   },
-  disconnect: (listener) => signal.disconnect(listener as DownloadFinishedListener<unknown>),
+  disconnect: (listener) => signal.disconnect(listener as DownloadFinishedListener<unknown, AnySession>),
 };
 
 /** Runs the listeners for a model's event; the route's, not part of the public API. */
-export function sendDownloadFinished(sender: AnyPrivateModel, event: DownloadFinishedEvent<unknown>): Promise<void> {
+export function sendDownloadFinished(sender: AnyPrivateModel, event: DownloadFinishedEvent<unknown, AnySession>): Promise<void> {
   return signal.send(sender, event);
 }

@@ -1,11 +1,14 @@
 import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
-import type { Session, SessionUser } from "../config/types.js";
+import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { ByteRange } from "../storage/types.js";
 import type { LinkUse } from "../links/types.js";
 import { Signal } from "./signal.js";
 
-/** What a `preDownload` listener receives: the counterpart of Django's `pre_download` arguments. */
-export interface DownloadEvent<R> {
+/**
+ * What a `preDownload` listener receives: the counterpart of Django's `pre_download`
+ * arguments. `R` is the model's record type, `S` the session type of its conditions.
+ */
+export interface DownloadEvent<R, S extends AnySession = Session> {
   /** The model key, as in the URL. */
   readonly model: string;
   /** The file field's name. */
@@ -17,9 +20,9 @@ export interface DownloadEvent<R> {
   /** The download request. */
   readonly request: Request;
   /** The session; `null` when nobody is signed in (a link granted it, or the condition let anyone in). */
-  readonly session: Session | null;
+  readonly session: S | null;
   /** The signed-in user; `null` when nobody is. */
-  readonly user: SessionUser | null;
+  readonly user: UserOf<S> | null;
   /** The bytes about to be sent; `null` for the whole file (no `Range`, or one that was not honoured). */
   readonly range: ByteRange | null;
   /** Size of the whole file in bytes. */
@@ -29,20 +32,20 @@ export interface DownloadEvent<R> {
 }
 
 /** A `preDownload` listener; a returned promise is awaited before the first byte. */
-export type DownloadListener<R> = (event: DownloadEvent<R>) => unknown;
+export type DownloadListener<R, S extends AnySession = Session> = (event: DownloadEvent<R, S>) => unknown;
 
 interface PreDownloadSignal {
   /**
    * Listens to granted downloads of one model (`sender`), or of every model.
    * Returns a function that disconnects the listener.
    */
-  connect<R>(listener: DownloadListener<R>, options: { sender: PrivateModel<R, unknown, string> }): () => void;
+  connect<R, S extends AnySession>(listener: DownloadListener<R, S>, options: { sender: PrivateModel<R, unknown, string, S> }): () => void;
   connect(listener: DownloadListener<unknown>, options?: { sender?: undefined }): () => void;
   /** Disconnects a listener from every sender; true when it was connected. */
-  disconnect<R>(listener: DownloadListener<R>): boolean;
+  disconnect<R, S extends AnySession>(listener: DownloadListener<R, S>): boolean;
 }
 
-const signal = new Signal<DownloadEvent<unknown>, AnyPrivateModel>();
+const signal = new Signal<DownloadEvent<unknown, AnySession>, AnyPrivateModel>();
 
 /**
  * The counterpart of django-private-files' `pre_download` signal: count downloads, write
@@ -74,13 +77,13 @@ const signal = new Signal<DownloadEvent<unknown>, AnyPrivateModel>();
  * ```
  */
 export const preDownload: PreDownloadSignal = {
-  connect(listener: DownloadListener<never>, options: { sender?: AnyPrivateModel } = {}) {
-    return signal.connect(listener as DownloadListener<unknown>, options);
+  connect(listener: DownloadListener<never, never>, options: { sender?: AnyPrivateModel } = {}) {
+    return signal.connect(listener as DownloadListener<unknown, AnySession>, options);
   },
-  disconnect: (listener) => signal.disconnect(listener as DownloadListener<unknown>),
+  disconnect: (listener) => signal.disconnect(listener as DownloadListener<unknown, AnySession>),
 };
 
 /** Runs the listeners for a model's event; the route's, not part of the public API. */
-export function sendPreDownload(sender: AnyPrivateModel, event: DownloadEvent<unknown>): Promise<void> {
+export function sendPreDownload(sender: AnyPrivateModel, event: DownloadEvent<unknown, AnySession>): Promise<void> {
   return signal.send(sender, event);
 }

@@ -53,12 +53,13 @@ export async function checkLink(
   const expiresAt = new Date(parsed.expires * 1000);
   if (expiresAt <= now) return refused("link-expired", "link expired");
   const use = { id: parsed.id, singleUse: parsed.singleUse, expiresAt };
-  if (!links.store) return { granted: true, use: { ...use, resumed: false }, consume: false };
+  if (!links.store) return { granted: true, use: { ...use, resumed: false, createdBy: null }, consume: false };
 
   const record = await links.store.find(parsed.id);
   if (!record) return refused("link-unknown", "unknown link");
   if (record.revokedAt) return refused("link-revoked", "link revoked");
-  if (!parsed.singleUse || record.usedAt === null) return { granted: true, use: { ...use, resumed: false }, consume: parsed.singleUse };
+  const made = { ...use, createdBy: record.createdBy };
+  if (!parsed.singleUse || record.usedAt === null) return { granted: true, use: { ...made, resumed: false }, consume: parsed.singleUse };
   // Consumed: only the client that spent it (it holds the resume cookie), asking for a
   // part of the file within the window. The route refuses it again unless the answer is a
   // 206: a malformed or ignored Range never reopens the whole file.
@@ -66,6 +67,6 @@ export async function checkLink(
     request.headers.has("range") &&
     now.getTime() - record.usedAt.getTime() <= links.resumeWindowSeconds * 1000 &&
     carriesResumeProof(request, parsed.id, record.usedBy);
-  if (resuming) return { granted: true, use: { ...use, resumed: true }, consume: false };
+  if (resuming) return { granted: true, use: { ...made, resumed: true }, consume: false };
   return LINK_USED;
 }

@@ -42,7 +42,7 @@ export async function createLink(
     singleUse,
     expiresAt,
     createdAt: now,
-    createdBy: options.createdBy ?? null,
+    createdBy: typeof options.createdBy === "object" ? options.createdBy.id : (options.createdBy ?? null),
   });
   return { url: `${fileUrl}?token=${token}`, id, expiresAt, singleUse };
 }

@@ -64,6 +64,11 @@ export interface LinkUse {
   readonly expiresAt: Date;
   /** A single-use link's `Range` request within the resume window, after it was consumed. */
   readonly resumed: boolean;
+  /**
+   * Who made the link (`createdBy` when it was created), as the store recorded it.
+   * `null`: recorded without one, or no `links.store` (a stateless link carries no creator).
+   */
+  readonly createdBy: string | null;
 }
 
 /** Options of `signedFileUrl` / `createFileLink`. */
@@ -80,10 +85,11 @@ export interface CreateLinkOptions {
    */
   readonly singleUse?: boolean;
   /**
-   * Who made it, recorded in the store (e.g. the session user's id).
+   * Who made it, recorded in the store: a user id, or the session's user itself (any
+   * getter's: its `id` is recorded), so `createdBy: session.user` works as it is.
    * Unset: recorded as `null`.
    */
-  readonly createdBy?: string;
+  readonly createdBy?: string | { readonly id: string };
 }
 
 /** A link as `createFileLink` returns it. */

@@ -1,3 +1,4 @@
+import type { AnySession } from "../config/types.js";
 import { internalsOf, type PrivateFiles } from "../config/define.js";
 import type { AnyPrivateModel } from "../config/model.js";
 import { misdirectedRequest } from "../http/allowed-host.js";
@@ -44,7 +45,7 @@ export interface PrivateFileRoute {
  * export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = createPrivateFileRoute(privateFiles);
  * ```
  */
-export function createPrivateFileRoute<M extends Record<string, AnyPrivateModel>>(files: PrivateFiles<M>): PrivateFileRoute {
+export function createPrivateFileRoute<M extends Record<string, AnyPrivateModel>>(files: PrivateFiles<M, AnySession>): PrivateFileRoute {
   const { config } = internalsOf(files);
   const download: RouteHandler = async (request) => {
     // Before anything else: a Host the app does not answer for is a rebound DNS name.

@@ -8,7 +8,7 @@ import { sendPreDownload, type DownloadEvent } from "../hooks/pre-download.js";
 import { checkLink, LINK_USED, type LinkVerdict } from "../links/check-link.js";
 import { newResumeProof, resumeCookie } from "../links/resume-cookie.js";
 import { LinkSecretError } from "../links/secrets.js";
-import type { Refusal, RefusalStatus, Session } from "../config/types.js";
+import type { AnySession, Refusal, RefusalStatus } from "../config/types.js";
 import {
   forbidden,
   htmlRefusal,
@@ -44,7 +44,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
   const id = model.id.parse(parsed.id);
   if (id === undefined) return refused(config, request, 404);
 
-  let session: Session | null;
+  let session: AnySession | null;
   let record: unknown;
   try {
     const lookup = Promise.all([config.getSession(request), model.load(id)]);
@@ -173,7 +173,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
       });
   }
 
-  const event: DownloadEvent<unknown> = { ...who, range: plan.range, size: file.size, link: link?.use ?? null };
+  const event: DownloadEvent<unknown, AnySession> = { ...who, range: plan.range, size: file.size, link: link?.use ?? null };
   const startedAt = new Date();
   const finished = (outcome: DownloadOutcome, status: number, bytesSent: number) =>
     announceFinished(config, entry, { ...event, outcome, status, bytesSent, startedAt, durationMs: Date.now() - startedAt.getTime() });
@@ -276,7 +276,7 @@ function refusalPageFor(config: ResolvedConfig, refusal: Refusal): Response | un
 }
 
 /** The module-level listeners (the seed's `preDownload.connect`), then the configuration's own (`on`). */
-function firePreDownload(config: ResolvedConfig, entry: ResolvedModel, event: DownloadEvent<unknown>): Promise<void> {
+function firePreDownload(config: ResolvedConfig, entry: ResolvedModel, event: DownloadEvent<unknown, AnySession>): Promise<void> {
   return fire(sendPreDownload(entry.model, event), config.hooks.preDownload, event);
 }
 
@@ -287,7 +287,7 @@ async function fire<E>(moduleLevel: Promise<void>, own: readonly ((event: E) => 
 }
 
 /** Awaited before the refusal goes out, so an audit row exists when the client sees it; never changes the answer. */
-async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, event: DenialEvent<unknown>): Promise<void> {
+async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, event: DenialEvent<unknown, AnySession>): Promise<void> {
   try {
     await withTimeout(fire(sendDownloadDenied(entry.model, event), config.hooks.downloadDenied, event), config.timeoutMs, "downloadDenied listeners");
   } catch (error) {
@@ -296,7 +296,7 @@ async function announceDenial(config: ResolvedConfig, entry: ResolvedModel, even
 }
 
 /** In the background: the body has already ended. */
-function announceFinished(config: ResolvedConfig, entry: ResolvedModel, event: DownloadFinishedEvent<unknown>): void {
+function announceFinished(config: ResolvedConfig, entry: ResolvedModel, event: DownloadFinishedEvent<unknown, AnySession>): void {
   fire(sendDownloadFinished(entry.model, event), config.hooks.downloadFinished, event).catch((error: unknown) => {
     config.logger.error("downloadFinished listener failed", { model: entry.key, field: event.field, error: String(error) });
   });

@@ -1,3 +1,4 @@
+import type { AnySession } from "../config/types.js";
 import path from "node:path";
 import { internalsOf, type PrivateFiles, type ResolvedConfig } from "../config/define.js";
 import type { AnyPrivateModel, CompiledField, FieldOf } from "../config/model.js";
@@ -138,7 +139,7 @@ export interface StoreUploadOptions {
  * ```
  */
 export async function storeUpload<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
-  files: PrivateFiles<M>,
+  files: PrivateFiles<M, AnySession>,
   model: K,
   field: FieldOf<M[K]>,
   upload: File | UploadStream,
@@ -232,7 +233,7 @@ async function checkType(
  * ```
  */
 export async function deleteStoredFile<M extends Record<string, AnyPrivateModel>, K extends keyof M & string>(
-  files: PrivateFiles<M>,
+  files: PrivateFiles<M, AnySession>,
   model: K,
   field: FieldOf<M[K]>,
   storedPath: string,
