@@ -6,3 +6,4 @@ export { drizzle as drizzleBetterSqlite3 } from "../../../lib/private-files/node
 export { drizzle as drizzleNodePostgres } from "../../../lib/private-files/node_modules/drizzle-orm/node-postgres/index.js";
 export { getTableConfig as sqliteTableConfig } from "../../../lib/private-files/node_modules/drizzle-orm/sqlite-core/index.js";
 export { getTableConfig as pgTableConfig } from "../../../lib/private-files/node_modules/drizzle-orm/pg-core/index.js";
+export { eq } from "../../../lib/private-files/node_modules/drizzle-orm/index.js";
