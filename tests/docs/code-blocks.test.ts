@@ -10,7 +10,7 @@
 // tests/docs/env/ (the app's Prisma client and next-auth options, declared with real
 // types). The kit is its public entry points only (`next-private-files` and its
 // subpaths, mapped to lib/private-files/src as tests/tsconfig.json does); next,
-// next-auth, react and Prisma's runtime come from node_modules, and `@prisma/client` is
+// next-auth, react, drizzle-orm (from the kit's node_modules) and Prisma's runtime come from node_modules, and `@prisma/client` is
 // the client generated from tests/docs/schema.prisma. Strict mode, as an app would have it.
 //
 // A block that is deliberately not a module (a shell session, a diff, a fragment of
@@ -102,6 +102,10 @@ const compilerOptions = (appDir: string): ts.CompilerOptions => ({
     "next-private-files": [path.join(root, "lib/private-files/src/index.ts")],
     "next-private-files/*": [path.join(root, "lib/private-files/src/*.ts")],
     "@prisma/client": [path.join(prismaClientDir, "index.d.ts")],
+    // drizzle-orm is the kit's devDependency, installed in lib/private-files/node_modules
+    // only (not hoisted): a page's app finds it there, as the kit's source does.
+    "drizzle-orm": [path.join(root, "lib/private-files/node_modules/drizzle-orm")],
+    "drizzle-orm/*": [path.join(root, "lib/private-files/node_modules/drizzle-orm/*")],
   },
 });
 

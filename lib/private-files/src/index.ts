@@ -5,6 +5,7 @@
 //   next-private-files/next-auth  the session getter for next-auth 4
 //   next-private-files/s3         S3-compatible storage (pulls in @aws-sdk)
 //   next-private-files/prisma     the link store on a Prisma table
+//   next-private-files/drizzle    the link store on a Drizzle table (SQLite, PostgreSQL)
 //   next-private-files/upload     multipart parsing, storeUpload, upload limits
 //   next-private-files/next       instrumentation shims, proxy and route helpers
 

@@ -10,7 +10,7 @@ import { loadedPackages, loadReport, patchReport, type LoadReport } from "./supp
 // ES import, and Node's own lists of loaded builtins and CommonJS files for the rest.
 // "An app pays only for what it uses" is what these lists show.
 
-const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest"];
+const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest", "drizzle-orm"];
 const ENTRY_TIMEOUT_MS = 60_000;
 
 const reports = new Map<string, Promise<LoadReport>>();
@@ -76,6 +76,17 @@ describe("the subpath entries", () => {
     expect([...loaded].filter((name) => name.startsWith("@prisma/") || name === "prisma")).toEqual([]);
   });
 
+  it("next-private-files/drizzle loads drizzle-orm (an optional peer, for this entry only) and no database driver", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/drizzle"));
+    expect(loaded).toContain("drizzle-orm");
+    expect(heavyLoaded(loaded)).toEqual(["drizzle-orm"]);
+    for (const driver of ["better-sqlite3", "pg", "@libsql/client", "postgres"]) expect(loaded).not.toContain(driver);
+    const manifest = kitManifest() as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
+    expect(manifest.peerDependencies?.["drizzle-orm"]).toBeDefined();
+    expect(manifest.peerDependenciesMeta?.["drizzle-orm"]?.optional).toBe(true);
+    expect(manifest.dependencies?.["drizzle-orm"]).toBeUndefined();
+  });
+
   it("next-private-files/testing loads vitest (an optional peer, for this entry only), not the AWS SDK, next-auth or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const testing = await report("next-private-files/testing");
     const loaded = loadedPackages(testing);
@@ -117,8 +128,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the seven entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
+  it("has the eight entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }

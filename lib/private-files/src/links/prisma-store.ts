@@ -2,7 +2,10 @@ import type { LinkRecord, LinkStore } from "./store.js";
 
 /**
  * The parts of a Prisma model delegate (`prisma.fileLinkToken`) the link store uses,
- * typed structurally so the kit needs no generated client. The model:
+ * typed structurally so the kit needs no generated client. The model ships in the package
+ * as `schema/prisma/file-link-token.prisma` (paste it into your schema.prisma), with its
+ * table as SQL for SQLite and PostgreSQL beside it (`file-link-token.sqlite.sql`,
+ * `file-link-token.postgresql.sql`) for creating it without Prisma's CLI:
  *
  * ```prisma
  * model FileLinkToken {
@@ -45,7 +48,7 @@ interface LinkTokenWhere {
  * `links.store` that single-use links and revocation need. Consuming a single-use link
  * is one conditional UPDATE, so exactly one of any number of concurrent downloads, on
  * any number of app instances, gets it. Add the model shown on {@link LinkTokenDelegate}
- * to your schema and migrate.
+ * (the package's `schema/prisma/file-link-token.prisma`) to your schema and migrate.
  * @param delegate - The model's delegate: `prisma.fileLinkToken`.
  * @example
  * ```ts

@@ -6,7 +6,11 @@ import os from "node:os";
 import path from "node:path";
 import { localFileStorage, UploadTooLargeError, type FileStorage, type LinkRecord, type LinkStore } from "next-private-files";
 import { runFileStorageContract, runLinkStoreContract } from "next-private-files/testing";
+import Database from "better-sqlite3";
+import { drizzleLinkStore, privateFileLinksSqlite } from "next-private-files/drizzle";
+import { drizzleBetterSqlite3, eq } from "../../support/drizzle-drivers";
 import { memoryLinkStore } from "../../support/memory-link-store";
+import { shippedSchema } from "../../support/shipped-schema";
 
 type MemoryStore = LinkStore & { readonly rows: Map<string, LinkRecord> };
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -60,6 +64,28 @@ brokenStore("REVOKE_ALWAYS_TRUE", (s) => ({
     return true;
   },
 }));
+
+// The real drizzleLinkStore on SQLite with consume done as a read, then a write: on a
+// real database too, concurrent calls all read the link unused before any writes it.
+runLinkStoreContract("DRIZZLE_READ_THEN_WRITE", () => {
+  const sqlite = new Database(":memory:");
+  sqlite.exec(shippedSchema("drizzle/private-file-links.sqlite.sql"));
+  const db = drizzleBetterSqlite3(sqlite);
+  const table = privateFileLinksSqlite;
+  const store = drizzleLinkStore({ db, table });
+  return {
+    store: {
+      ...store,
+      async consume(id, at, by) {
+        const row = await store.find(id);
+        if (!row || row.usedAt || row.revokedAt || row.expiresAt <= at) return false;
+        await db.update(table).set({ usedAt: at, usedBy: by }).where(eq(table.id, id));
+        return true;
+      },
+    },
+    cleanup: async () => void sqlite.close(),
+  };
+});
 
 function brokenStorage(name: string, change: (storage: FileStorage) => Partial<FileStorage>): void {
   runFileStorageContract(name, async () => {
