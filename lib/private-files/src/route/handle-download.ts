@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from "../config/define.js";
+import type { OpenedFile } from "../storage/types.js";
 import { announceDenial } from "./announce.js";
 import type { Download } from "./download.js";
 import { isRejection, rejectionResponse, type Rejection } from "./rejection.js";
@@ -38,7 +39,7 @@ export async function handleDownload(config: ResolvedConfig, request: Request): 
 }
 
 /** A refusal after the record was found: the open file released, the answer built, then `downloadDenied` (when it is a denial) awaited before it goes out. */
-async function refuse(download: Download, rejection: Rejection, file?: { close(): Promise<void> }): Promise<Response> {
+async function refuse(download: Download, rejection: Rejection, file?: OpenedFile): Promise<Response> {
   if (file) await file.close();
   const response = rejectionResponse(download.config, download.request, rejection);
   if (rejection.denial) await announceDenial(download, rejection.denial, response.status);
