@@ -47,7 +47,7 @@ export type { DownloadFinishedEvent, DownloadFinishedListener, DownloadOutcome }
 export { DELIVERY_MODES } from "./delivery/types.js";
 export type { Delivery } from "./delivery/types.js";
 export { accelRedirectTarget } from "./delivery/offload.js";
-export { DeliveryConfigError } from "./delivery/offload-response.js";
+export { DeliveryConfigError } from "./delivery/mode.js";
 
 export type { LinkStore, LinkRecord, NewLink } from "./links/store.js";
 export type { FieldLinkOptions, LinksOptions, LinkUse, CreateLinkOptions, FileLink } from "./links/types.js";

@@ -4,6 +4,7 @@ import { defaultStorageRoot, localFileStorage } from "../storage/local.js";
 import type { FileStorage } from "../storage/types.js";
 import { consoleLogger } from "./logger.js";
 import type { Delivery } from "../delivery/types.js";
+import { deliveryModeName, deliveryModeOf } from "../delivery/registry.js";
 import type { ResolvedLinks } from "../links/check-link.js";
 import { createLink, DEFAULT_MAX_EXPIRES_IN } from "../links/create-link.js";
 import { linkSecrets } from "../links/secrets.js";
@@ -524,6 +525,8 @@ function assertDeliveriesFit(config: ResolvedConfig): void {
   for (const { key, compiled } of config.models.values()) {
     for (const field of compiled.fields.values()) {
       const delivery = config.deliveryOf(field);
+      // A plain-JavaScript config can name a mode that does not exist: refuse it here.
+      if (!deliveryModeOf(delivery)) throw new TypeError(`${key}.${field.name}: unknown delivery mode ${JSON.stringify(deliveryModeName(delivery))}`);
       if (delivery !== "stream" && delivery.mode === "redirect" && !config.storageOf(field).presignedUrl) {
         throw new TypeError(`${key}.${field.name}: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files`);
       }
