@@ -241,6 +241,23 @@ async function warmServer(targets: readonly (readonly [string, readonly string[]
 const mb = (r: ThroughputResult) => `${r.mbPerSecond.toFixed(0)} MB/s`;
 const rps = (r: RateResult) => `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(1)} ms`;
 
+/**
+ * The adapters' per-call cost (lib/private-files/bench/session-getters.ts), in a child
+ * process started from the package folder, whose node_modules hold Better Auth and @auth/core.
+ */
+async function sessionGetterCosts(): Promise<Record<string, number>> {
+  const script = path.join(ROOT, "lib", "private-files", "bench", "session-getters.ts");
+  const rounds = quick ? "2000" : "10000";
+  const { execFile } = await import("node:child_process");
+  const output = await new Promise<string>((resolve, reject) =>
+    execFile(bin("tsx"), [script], { cwd: path.dirname(script), env: { ...process.env, ROUNDS: rounds } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`session-getters.ts failed: ${stderr || error.message}`)) : resolve(stdout),
+    ),
+  );
+  const line = output.trim().split("\n").at(-1) ?? "";
+  return (JSON.parse(line) as { microsPerCall: Record<string, number> }).microsPerCall;
+}
+
 async function main(): Promise<number> {
   const startedAt = new Date();
   const results: Results = {
@@ -382,6 +399,8 @@ async function main(): Promise<number> {
       return r;
     });
     for (const [c, list] of Object.entries(measured)) results.b1[c as keyof typeof measured] = best(list);
+    results.b1Sessions = await sessionGetterCosts();
+    for (const [name, micros] of Object.entries(results.b1Sessions)) console.log(`  session getter ${name}: ${micros.toFixed(1)} µs per call`);
   }
 
   if (only.has("b2")) {

@@ -44,6 +44,11 @@ export interface Results {
     readonly afterAbortsDescriptors: number;
     readonly afterAbortsOnFile: number;
   };
+  /**
+   * B1's session getters: µs per call in process (lib/private-files/bench/session-getters.ts),
+   * by adapter; "next-auth 4" is the one B1's kit case runs with. Absent from older runs.
+   */
+  b1Sessions?: Record<string, number>;
   b4: {
     small: Partial<Record<"kit" | "ceiling" | "nginx", RateResult>>;
     large: Record<string, Partial<Record<"kit" | "nginx", ThroughputResult>>>;
@@ -196,6 +201,24 @@ export function markdown(results: Results): string {
     out.push(
       `A route that loads one Prisma record (session decode + findUnique) reaches at most ${x(floor)} the ceiling here` +
         `${kit === undefined ? "" : `; the kit route reaches ${x(kit)} of that floor`}.`,
+      "",
+    );
+  }
+
+  if (results.b1Sessions) {
+    const sessions = results.b1Sessions;
+    const v4 = sessions["next-auth 4"];
+    const kit = rps("kit");
+    // The share: a getter's µs against one kit request's at B1's rate, an upper bound of what swapping it changes.
+    const rows: string[][] = [["B1 session getters (in process)", "µs per call", "vs next-auth 4", "share of a kit request"]];
+    for (const [name, micros] of Object.entries(sessions)) {
+      rows.push([name, fixed(micros, 1), v4 === undefined ? "?" : x(micros / v4), kit === undefined ? "?" : `${((micros / (1e6 / kit)) * 100).toFixed(0)} %`]);
+    }
+    out.push(
+      table(rows),
+      "",
+      "Each adapter reads a real session of its library (next-auth 4 and @auth/core cookies, a Better Auth instance on in-memory SQLite). " +
+        "The share is the getter's time against one kit request's at B1's measured rate: an upper bound of what swapping the getter changes.",
       "",
     );
   }
