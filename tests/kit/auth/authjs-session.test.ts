@@ -93,10 +93,15 @@ describe("authjsSession on Auth.js's own tokens", () => {
   });
 
   it("does not read next-auth 4's cookie name, and the next-auth 4 getter does not read Auth.js's", async () => {
-    const authjs = authjsSession(config());
-    expect(await authjs(requestWith(`next-auth.session-token=${await token({ sub: "7" }, { salt: "next-auth.session-token" })}`))).toBeNull();
-    const v4 = nextAuthSession({ secret, providers: [] });
-    expect(await v4(requestWith(`${COOKIE}=${await token({ sub: "7" })}`))).toBeNull();
+    // Decoders that take any value, so that the cookie's name alone decides.
+    const authjs = authjsSession(config(undefined, { jwt: { decode: () => ({ sub: "7" }) } }));
+    expect(await authjs(requestWith("next-auth.session-token=anything"))).toBeNull();
+    expect(await authjs(requestWith(`${COOKIE}=anything`))).toMatchObject({ user: { id: "7" } });
+    const v4 = nextAuthSession({ secret, providers: [], jwt: { decode: async () => ({ sub: "7" }) } });
+    expect(await v4(requestWith(`${COOKIE}=anything`))).toBeNull();
+    expect(await v4(requestWith("next-auth.session-token=anything"))).toMatchObject({ user: { id: "7" } });
+    // And with the real decoders: a v4-named cookie holding an Auth.js token.
+    expect(await authjsSession(config())(requestWith(`next-auth.session-token=${await token({ sub: "7" }, { salt: "next-auth.session-token" })}`))).toBeNull();
   });
 
   it("reads the __Secure- cookie (and only it) when AUTH_URL is https, the proxy says https, or useSecureCookies", async () => {
