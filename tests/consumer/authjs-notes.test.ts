@@ -160,7 +160,7 @@ describe("authjs-notes: Auth.js v5 + Prisma 7, built from the packed tarball", (
     const response = await get(ada.note.url, ada.cookies.header);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-length")).toBe(String(ada.note.bytes.length));
-    expect(response.headers.get("content-disposition")).toBe('attachment; filename="lecture.pdf"');
+    expect(response.headers.get("content-disposition")).toBe("attachment; filename=lecture.pdf");
     expect(sha256(await bodyOf(response))).toBe(sha256(ada.note.bytes));
   });
 
