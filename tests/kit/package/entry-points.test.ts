@@ -70,6 +70,12 @@ describe("the subpath entries", () => {
     for (const name of ["busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
   });
 
+  it("next-private-files/authjs loads jose, and neither next-auth, @auth/core, the AWS SDK nor busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/authjs"));
+    expect(loaded).toContain("jose");
+    for (const name of ["next-auth", "@auth/core", "next", "busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
+  });
+
   it("next-private-files/prisma loads nothing heavy (it takes the app's Prisma delegate)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/prisma"));
     expect(heavyLoaded(loaded)).toEqual([]);
@@ -128,8 +134,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the eight entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
+  it("has the nine entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }

@@ -3,6 +3,7 @@ import { jwtDecrypt } from "jose";
 import { getServerSession, type AuthOptions, type Session as NextAuthSession } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import type { Session, SessionGetter } from "../config/types.js";
+import { sessionCookieValue } from "./cookies.js";
 
 /**
  * The session getter for next-auth 4 in App Router route handlers. A cookie that does
@@ -110,33 +111,6 @@ function siteUrl(): string | undefined {
   const url = process.env.NEXTAUTH_URL;
   if (!url) return undefined;
   return url.startsWith("http") ? url : `https://${url}`;
-}
-
-/**
- * The session token from a `Cookie` header, as next-auth reads it: the cookie itself,
- * or its chunks (`name.0`, `name.1`…) joined in order. Cookie pairs are split and
- * percent-decoded as Next.js's `cookies()` does; a later duplicate wins.
- */
-export function sessionCookieValue(header: string | null, name: string): string | undefined {
-  if (!header || !header.includes(name)) return undefined;
-  const chunks = new Map<string, string>();
-  for (const pair of header.split(/; */)) {
-    const at = pair.indexOf("=");
-    const key = at === -1 ? pair : pair.slice(0, at);
-    if (!key.startsWith(name)) continue;
-    try {
-      chunks.set(key, at === -1 ? "true" : decodeURIComponent(pair.slice(at + 1)));
-    } catch {
-      // a value that does not decode is skipped, as Next.js skips it
-    }
-  }
-  if (chunks.size === 0) return undefined;
-  if (chunks.size === 1) return chunks.values().next().value;
-  const suffix = (key: string) => parseInt(key.split(".").pop() ?? "0");
-  return [...chunks.keys()]
-    .sort((a, b) => suffix(a) - suffix(b))
-    .map((key) => chunks.get(key))
-    .join("");
 }
 
 const keys = new Map<string, Uint8Array>();

@@ -48,5 +48,10 @@ export type PgLinkTable = ReturnType<typeof pgLinkTable>;
  * The links table for PostgreSQL, named `private_file_links`: add it to your Drizzle
  * schema (`export { privateFileLinksPg } from "next-private-files/drizzle"`) or create it
  * with the kit's `schema/drizzle/private-file-links.postgresql.sql`.
+ * @example
+ * ```ts
+ * // db/schema.ts: drizzle-kit sees the table beside your own.
+ * export { privateFileLinksPg } from "next-private-files/drizzle";
+ * ```
  */
 export const privateFileLinksPg: PgLinkTable = pgLinkTable("private_file_links");

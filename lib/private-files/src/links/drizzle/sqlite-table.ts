@@ -46,5 +46,10 @@ export type SqliteLinkTable = ReturnType<typeof sqliteLinkTable>;
  * The links table for SQLite, named `private_file_links`: add it to your Drizzle schema
  * (`export { privateFileLinksSqlite } from "next-private-files/drizzle"`) or create it with
  * the kit's `schema/drizzle/private-file-links.sqlite.sql`.
+ * @example
+ * ```ts
+ * // db/schema.ts: drizzle-kit sees the table beside your own.
+ * export { privateFileLinksSqlite } from "next-private-files/drizzle";
+ * ```
  */
 export const privateFileLinksSqlite: SqliteLinkTable = sqliteLinkTable("private_file_links");
