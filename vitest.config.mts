@@ -92,15 +92,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // The kit from the outside: `npm pack`, installed into a copy of
-      // tests/consumer/team-files, built and served on Node 24 (tests/consumer/). Last, as
-      // it rebuilds the kit's dist and takes a few minutes (a native build among them).
+      // The kit from the outside: `npm pack` once (tests/consumer/global-setup.ts), then
+      // each app of tests/consumer/<app> installed from that tarball, built and served on
+      // Node 24 by its own tests/consumer/<app>.test.ts. Last, as it rebuilds the kit's
+      // dist and takes a few minutes (one native build, then a next build per app).
       {
         test: {
           name: "consumer",
-          include: ["tests/consumer/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "tests/consumer/team-files/**"],
+          include: ["tests/consumer/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/consumer/global-setup.ts"],
           sequence: { groupOrder: 4 },
           testTimeout: 60_000,
           hookTimeout: 1_500_000,

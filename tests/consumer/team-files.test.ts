@@ -1,32 +1,22 @@
-// The kit proven from the outside: `npm pack` of lib/private-files, installed from that
-// tarball into a temporary copy of tests/consumer/team-files (an app that is not the
-// demo), built and served on Node 24 from the npm registry, then checked over HTTP.
-// Every phase is timed and printed; the whole file should stay within a few minutes.
+// The kit proven from the outside: team-files (next-auth 4, Prisma 6.19, SQLite), an app
+// that is not the demo, installed from the packed tarball (the project's global setup
+// packs it once), built and served on Node 24, then checked over HTTP. Every phase is
+// timed and printed.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { node24, type NodeDist } from "./support/node24";
-import { cleanEnv, PhaseTimer, run } from "./support/run";
+import { installConsumerApp, removeConsumerApp, startConsumerApp, type ConsumerApp } from "./support/consumer-app";
 import { downloadsOf, PASSWORD, seed, type Seed } from "./support/seed";
-import { freePort, processTreeExecutables, startNext, stopNext, type RunningServer } from "./support/server";
+import { processTreeExecutables, type RunningServer } from "./support/server";
 import { signIn, type Cookies } from "./support/sign-in";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const kitDir = path.join(repo, "lib", "private-files");
-const fixture = path.join(repo, "tests", "consumer", "team-files");
-const kitVersion = (JSON.parse(fs.readFileSync(path.join(kitDir, "package.json"), "utf8")) as { version: string }).version;
-/** Everything the commands printed, kept after the run (tests/.tmp is git-ignored). */
-const log = path.join(repo, "tests", ".tmp", "consumer.log");
 
-const timer = new PhaseTimer();
-let work: string; // one temporary folder outside the repository, removed at the end
-let app: string;
+let app: ConsumerApp | undefined;
 let storageRoot: string;
 let databaseFile: string;
-let node: NodeDist;
 let server: RunningServer | undefined;
 let data: Seed;
 let member: Cookies;
@@ -35,77 +25,31 @@ let testsStart: number | undefined;
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-/** The fixture's own files: none of a previous local run's output. */
-function copyFixture(to: string): void {
-  const skip = new Set(["node_modules", ".next", "next-env.d.ts", "generated"]);
-  fs.cpSync(fixture, to, { recursive: true, filter: (source) => !skip.has(path.basename(source)) && !source.endsWith(".tsbuildinfo") });
-}
-
 beforeAll(async () => {
-  fs.mkdirSync(path.dirname(log), { recursive: true });
-  fs.writeFileSync(log, `consumer test ${new Date().toISOString()}\n`);
-  // Outside the repository, so that Node's module resolution can never climb up to the
-  // workspace's node_modules (where next-private-files is a symlink to lib/private-files).
-  work = fs.mkdtempSync(path.join(os.tmpdir(), "npf-consumer-"));
-  app = path.join(work, "team-files");
-  storageRoot = path.join(work, "stored-files"); // outside the app: FILES_ROOT
-  databaseFile = path.join(work, "data", "team-files.db");
+  app = await installConsumerApp("team-files");
+  storageRoot = path.join(app.work, "stored-files"); // outside the app: FILES_ROOT
+  databaseFile = path.join(app.work, "data", "team-files.db");
   fs.mkdirSync(path.dirname(databaseFile), { recursive: true });
-
-  node = await timer.time("fetch Node 24", () => node24(log));
-  const appEnv = cleanEnv(node.bin, { DATABASE_URL: `file:${databaseFile}` });
-  const inApp = { cwd: app, env: appEnv, log };
-
-  const packDir = path.join(work, "pack");
-  fs.mkdirSync(packDir);
-  await timer.time("npm pack (kit build)", () =>
-    run("npm", ["pack", "--pack-destination", packDir, "--silent"], { cwd: kitDir, env: cleanEnv(path.dirname(process.execPath)), log, timeoutMs: 300_000 }),
-  );
-  const tarball = path.join(packDir, `next-private-files-${kitVersion}.tgz`);
-  expect(fs.existsSync(tarball), `npm pack made ${tarball}`).toBe(true);
-
-  copyFixture(app);
-  // Scripts off here, so that the native build is its own timed phase below.
-  await timer.time("npm install", () =>
-    run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", tarball], { ...inApp, timeoutMs: 600_000 }),
-  );
-  // No prebuilt binary can be downloaded here: better-sqlite3 compiles against Node 24's headers.
-  await timer.time("native build (better-sqlite3)", () =>
-    run("npm", ["rebuild", "better-sqlite3", "--build-from-source", `--nodedir=${node.dir}`], { ...inApp, env: { ...appEnv, JOBS: "2" }, timeoutMs: 900_000 }),
-  );
-  const bin = (name: string) => path.join(app, "node_modules", ".bin", name);
-  await timer.time("prisma generate + migrate", async () => {
-    await run(bin("prisma"), ["generate"], { ...inApp, timeoutMs: 120_000 });
-    await run(bin("prisma"), ["migrate", "deploy"], { ...inApp, timeoutMs: 120_000 });
-  });
-  await timer.time("next build", () => run(bin("next"), ["build"], { ...inApp, timeoutMs: 600_000 }));
+  const database = { env: { DATABASE_URL: `file:${databaseFile}` }, timeoutMs: 120_000 };
+  await app.run(app.bin("prisma"), ["generate"], { ...database, phase: "prisma generate" });
+  await app.run(app.bin("prisma"), ["migrate", "deploy"], { ...database, phase: "prisma migrate deploy" });
+  await app.run(app.bin("next"), ["build"], { ...database, phase: "next build" });
 
   data = seed(databaseFile, storageRoot);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  server = await timer.time("next start", () =>
-    startNext({
-      node: node.node,
-      nextBin: path.join(app, "node_modules", "next", "dist", "bin", "next"),
-      cwd: app,
-      env: { ...appEnv, NODE_ENV: "production", FILES_ROOT: storageRoot, NEXTAUTH_URL: base, NEXTAUTH_SECRET: "consumer-test-secret-0123456789abcdef" },
-      log,
-      port,
-    }),
-  );
-  member = await signIn(base, data.member.email, PASSWORD);
-  outsider = await signIn(base, data.outsider.email, PASSWORD);
+  server = await startConsumerApp(app, (base) => ({
+    DATABASE_URL: `file:${databaseFile}`,
+    FILES_ROOT: storageRoot,
+    NEXTAUTH_URL: base,
+    NEXTAUTH_SECRET: "consumer-test-secret-0123456789abcdef",
+  }));
+  member = await signIn(server.base, data.member.email, PASSWORD);
+  outsider = await signIn(server.base, data.outsider.email, PASSWORD);
   testsStart = performance.now();
 }, 1_500_000);
 
 afterAll(async () => {
-  if (testsStart !== undefined) timer.record("HTTP tests", performance.now() - testsStart);
-  try {
-    if (server) await stopNext(server);
-  } finally {
-    if (work) fs.rmSync(work, { recursive: true, force: true });
-    console.log(timer.report());
-  }
+  if (testsStart !== undefined) app?.timer.record("HTTP tests", performance.now() - testsStart);
+  await removeConsumerApp(app, server);
 }, 60_000);
 
 /** A request to the running app, with a session's cookies when given. */
@@ -121,21 +65,21 @@ const bodyOf = async (response: Response) => new Uint8Array(await response.array
 
 describe("team-files, built from the packed tarball", () => {
   test("next-private-files came from the tarball: a real directory, not a link to the workspace", () => {
-    const installed = path.join(app, "node_modules", "next-private-files");
+    const installed = path.join(app!.dir, "node_modules", "next-private-files");
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
     expect(fs.lstatSync(installed).isDirectory()).toBe(true);
-    expect(fs.realpathSync(installed).startsWith(app + path.sep)).toBe(true);
+    expect(fs.realpathSync(installed).startsWith(app!.dir + path.sep)).toBe(true);
     const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as { version: string };
-    expect(manifest.version).toBe("0.2.0");
+    expect(manifest.version).toBe(app!.kitVersion);
     expect(fs.existsSync(path.join(installed, "dist", "index.js"))).toBe(true);
-    expect(path.relative(repo, app).startsWith("..")).toBe(true);
+    expect(path.relative(repo, app!.dir).startsWith("..")).toBe(true);
   });
 
   test("the app was built and served by Node 24", () => {
-    expect(node.version).toMatch(/^v24\./);
+    expect(app!.node.version).toMatch(/^v24\./);
     const executables = processTreeExecutables(server!.pid);
     expect(executables.length).toBeGreaterThan(0);
-    for (const executable of executables) expect(executable).toBe(fs.realpathSync(node.node));
+    for (const executable of executables) expect(executable).toBe(fs.realpathSync(app!.node.node));
     // better-sqlite3 was compiled for Node 24's ABI, or the server could not have read
     // the database at all (the signed-in requests below need it).
   });
