@@ -102,6 +102,8 @@ const compilerOptions = (appDir: string): ts.CompilerOptions => ({
     "next-private-files": [path.join(root, "lib/private-files/src/index.ts")],
     "next-private-files/*": [path.join(root, "lib/private-files/src/*.ts")],
     "@prisma/client": [path.join(prismaClientDir, "index.d.ts")],
+    // A devDependency of the kit only (not hoisted to the root): the Better Auth section's blocks import it.
+    "better-auth": [path.join(root, "lib/private-files/node_modules/better-auth/dist/index.d.mts")],
   },
 });
 
