@@ -106,6 +106,8 @@ const compilerOptions = (appDir: string): ts.CompilerOptions => ({
     // only (not hoisted): a page's app finds it there, as the kit's source does.
     "drizzle-orm": [path.join(root, "lib/private-files/node_modules/drizzle-orm")],
     "drizzle-orm/*": [path.join(root, "lib/private-files/node_modules/drizzle-orm/*")],
+    // A devDependency of the kit only (not hoisted to the root): the Better Auth section's blocks import it.
+    "better-auth": [path.join(root, "lib/private-files/node_modules/better-auth/dist/index.d.mts")],
   },
 });
 

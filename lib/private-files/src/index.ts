@@ -4,6 +4,7 @@
 // SDK and no `node:http`, and patches nothing. The rest comes from subpaths:
 //   next-private-files/next-auth  the session getter for next-auth 4
 //   next-private-files/authjs     the session getter for Auth.js v5 (next-auth 5)
+//   next-private-files/better-auth the session getter for Better Auth (imports none of it)
 //   next-private-files/s3         S3-compatible storage (pulls in @aws-sdk)
 //   next-private-files/prisma     the link store on a Prisma table
 //   next-private-files/drizzle    the link store on a Drizzle table (SQLite, PostgreSQL)

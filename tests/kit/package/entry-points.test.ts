@@ -76,6 +76,14 @@ describe("the subpath entries", () => {
     for (const name of ["next-auth", "@auth/core", "next", "busboy", "@aws-sdk/client-s3"]) expect(loaded).not.toContain(name);
   });
 
+  it("next-private-files/better-auth loads nothing heavy, and no better-auth (it takes the app's instance)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const betterAuth = await report("next-private-files/better-auth");
+    expect(betterAuth.imports.some(({ url }) => url.endsWith("/lib/private-files/dist/auth/better-auth.js"))).toBe(true);
+    const loaded = loadedPackages(betterAuth);
+    expect(heavyLoaded(loaded)).toEqual([]);
+    expect([...loaded].filter((name) => name === "better-auth" || name.startsWith("@better-auth/") || name === "better-call" || name === "kysely")).toEqual([]);
+  });
+
   it("next-private-files/prisma loads nothing heavy (it takes the app's Prisma delegate)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/prisma"));
     expect(heavyLoaded(loaded)).toEqual([]);
@@ -134,8 +142,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the nine entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
+  it("has the ten entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }
@@ -167,6 +175,16 @@ describe("the exports map", () => {
 
 describe("dist", () => {
   const files = fs.readdirSync(DIST_DIR, { recursive: true, encoding: "utf8" }).map((file) => path.join(DIST_DIR, file));
+
+  it("names better-auth nowhere in an import, in no .js and no .d.ts (the adapter takes the app's instance by its shape)", () => {
+    const built = files.filter((file) => file.endsWith(".js") || file.endsWith(".d.ts"));
+    // Comments set aside: the TSDoc example imports better-auth, as an app would.
+    const code = (file: string) => fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    const importing = built.filter((file) => /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["'](?:better-auth|@better-auth\/)/.test(code(file)));
+    expect(importing.map((file) => path.relative(DIST_DIR, file))).toEqual([]);
+    // The adapter was built: the check above read it.
+    expect(built).toContain(path.join(DIST_DIR, "auth", "better-auth.js"));
+  });
 
   it("has a source map for every .js and every .d.ts, and each points into the shipped src/", () => {
     const built = files.filter((file) => file.endsWith(".js") || file.endsWith(".d.ts"));
