@@ -247,7 +247,7 @@ const rps = (r: RateResult) => `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r
  */
 async function sessionGetterCosts(): Promise<Record<string, number>> {
   const script = path.join(ROOT, "lib", "private-files", "bench", "session-getters.ts");
-  const rounds = quick ? "2000" : "10000";
+  const rounds = quick ? "1000" : "5000";
   const { execFile } = await import("node:child_process");
   const output = await new Promise<string>((resolve, reject) =>
     execFile(bin("tsx"), [script], { cwd: path.dirname(script), env: { ...process.env, ROUNDS: rounds } }, (error, stdout, stderr) =>

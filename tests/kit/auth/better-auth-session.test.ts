@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
-import type { SessionOf, UserOf } from "next-private-files";
+import { intId, withSession, type SessionOf, type UserOf } from "next-private-files";
 import { betterAuthSession } from "next-private-files/better-auth";
 import { betterAuth, getMigrations, type BetterAuthOptions } from "../support/better-auth";
 
@@ -183,9 +183,19 @@ describe("betterAuthSession's types", () => {
       expectTypeOf<User>().toHaveProperty("role");
       expectTypeOf<User["role"]>().toEqualTypeOf<string | null | undefined>();
       // What a condition sees as request.user (UserOf): the field reads without a cast.
-      // (Condition<R, S> itself takes the session type once the core's types do.)
       const isStaff = (user: UserOf<SessionOf<typeof getSession>> | null) => user?.role === "staff";
       expectTypeOf(isStaff).parameter(0).toEqualTypeOf<User | null>();
+      // And inline, through withSession: the condition's request.user is Better Auth's user.
+      withSession(getSession)
+        .privateModel({ id: intId, load: async (id: number) => ({ id, file: "a.txt" as string | null }) })
+        .fields({
+          file: {
+            condition: ({ user }) => {
+              expectTypeOf(user).toEqualTypeOf<User | null>();
+              return user?.role === "staff";
+            },
+          },
+        });
       const user = (await getSession(download((await signUpAndIn(made.auth, "gina@example.test")).cookie)))!.user;
       expect(user.role).toBe("member");
     } finally {
