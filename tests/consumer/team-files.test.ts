@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { decode, encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { installConsumerApp, removeConsumerApp, startConsumerApp, type ConsumerApp } from "./support/consumer-app";
 import { downloadsOf, PASSWORD, seed, type Seed } from "./support/seed";
@@ -22,6 +23,9 @@ let data: Seed;
 let member: Cookies;
 let outsider: Cookies;
 let testsStart: number | undefined;
+
+const SECRET = "consumer-test-secret-0123456789abcdef";
+const SESSION_COOKIE = "next-auth.session-token";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -40,7 +44,7 @@ beforeAll(async () => {
     DATABASE_URL: `file:${databaseFile}`,
     FILES_ROOT: storageRoot,
     NEXTAUTH_URL: base,
-    NEXTAUTH_SECRET: "consumer-test-secret-0123456789abcdef",
+    NEXTAUTH_SECRET: SECRET,
   }));
   member = await signIn(server.base, data.member.email, PASSWORD);
   outsider = await signIn(server.base, data.outsider.email, PASSWORD);
@@ -98,6 +102,26 @@ describe("team-files, built from the packed tarball", () => {
     expect(response.headers.get("content-type")).toBe("application/pdf");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="Roadmap 2027.pdf"');
     expect(sha256(await bodyOf(response))).toBe(sha256(data.alpha.bytes));
+  });
+
+  test("an expired or forged session cookie is anonymous: 401, while the same session made to last gets 200", async () => {
+    // The member's real cookie, issued by next-auth's sign-in, re-encoded with next-auth's own
+    // encode (next-auth 4 from the workspace) and the app's secret: once valid, once expired.
+    const real = new URLSearchParams(member.header.replaceAll("; ", "&")).get(SESSION_COOKIE)!;
+    const token = (await decode({ token: real, secret: SECRET }))!;
+    expect(token.sub).toBeTruthy();
+    const { exp: _exp, iat: _iat, jti: _jti, ...claims } = token;
+    const lasting = await encode({ token: claims, secret: SECRET, maxAge: 3600 });
+    const expired = await encode({ token: claims, secret: SECRET, maxAge: -3600 });
+    const withCookie = (value: string) => ({ header: `${SESSION_COOKIE}=${value}` }) as Cookies;
+    expect((await get(data.alpha.url, withCookie(lasting))).status).toBe(200);
+    expect((await get(data.alpha.url, withCookie(expired))).status).toBe(401);
+    // One character of the ciphertext changed; and a cookie sealed with another secret.
+    const at = Math.floor(real.length / 2);
+    const tampered = `${real.slice(0, at)}${real[at] === "A" ? "B" : "A"}${real.slice(at + 1)}`;
+    const otherSecret = await encode({ token: claims, secret: "another-secret-0123456789abcdef0123", maxAge: 3600 });
+    expect((await get(data.alpha.url, withCookie(tampered))).status).toBe(401);
+    expect((await get(data.alpha.url, withCookie(otherSecret))).status).toBe(401);
   });
 
   test("a signed-in user outside the team: 403; the same user gets their own team's document", async () => {
