@@ -2,6 +2,10 @@ import { hkdfSync } from "node:crypto";
 import { base64url, calculateJwkThumbprint, jwtDecrypt, type JWTPayload } from "jose";
 import type { AnySession, Session, SessionGetter } from "../config/types.js";
 import { sessionCookieValue } from "./cookies.js";
+import { withStringUserId } from "./user-id.js";
+
+/** What an Auth.js app sets when no id reaches the session (a database session). */
+const AUTHJS_HINT = "set session.user.id in the Auth.js session callback";
 
 /** An Auth.js token: the decoded session cookie, with the app's own claims. */
 export type AuthjsToken = Record<string, unknown> & { sub?: string; name?: string | null; email?: string | null; picture?: string | null };
@@ -103,7 +107,7 @@ export function authjsSession<S extends AnySession = Session>(config: AuthjsConf
           "pass your auth function from NextAuth(config): authjsSession(config, { auth })",
       );
     }
-    return async () => withUserId<S>(await auth(), undefined);
+    return async () => withStringUserId(await auth(), undefined, AUTHJS_HINT) as S | null;
   }
   const maxAge = config.session?.maxAge ?? 30 * 24 * 60 * 60;
 
@@ -137,24 +141,8 @@ export function authjsSession<S extends AnySession = Session>(config: AuthjsConf
     };
     const session = callbacks.session ? await callbacks.session({ session: fresh, token }) : fresh;
     if (!session || typeof session !== "object") return null;
-    return withUserId<S>({ user: token, ...session }, typeof token.sub === "string" ? token.sub : undefined);
+    return withStringUserId({ user: token, ...session }, typeof token.sub === "string" ? token.sub : undefined, AUTHJS_HINT) as S | null;
   };
-}
-
-/**
- * Auth.js's session as the getter's: `null` without a user, and `user.id` a string (the
- * callback's, else the token's subject). No id at all is the app's misconfiguration,
- * not an anonymous request: it throws, and the route answers 503.
- */
-function withUserId<S extends AnySession>(session: unknown, subject: string | undefined): S | null {
-  if (!session || typeof session !== "object") return null;
-  const user = (session as { user?: unknown }).user;
-  if (!user || typeof user !== "object") return null;
-  const own = (user as { id?: unknown }).id;
-  const id = own === undefined || own === null || own === "" ? subject : String(own);
-  if (id === undefined) throw new Error("Auth.js session has no user id: set session.user.id in the session callback");
-  // Cast: the app's Session type (its augmentation) is its callbacks' to fill.
-  return { ...session, user: { ...user, id } } as unknown as S;
 }
 
 /** The secret(s) as next-auth 5 settles them (its setEnvDefaults, then @auth/core's). */

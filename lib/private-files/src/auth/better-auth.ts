@@ -1,4 +1,5 @@
 import type { AnySession, SessionGetter } from "../config/types.js";
+import { withStringUserId } from "./user-id.js";
 
 /**
  * What `betterAuthSession` needs of a Better Auth instance (`betterAuth({ ... })`): its
@@ -73,20 +74,7 @@ export function betterAuthSession<A extends BetterAuthInstance<unknown>>(auth: A
     // Better Auth answers null for every anonymous case and throws its APIError for a
     // failure of its own (it logs the cause): that rejection is the route's 503.
     const result = await auth.api.getSession({ headers: request.headers, query });
-    return withStringId(result) as BetterAuthSessionOf<A> | null;
+    return withStringUserId(result, undefined, "Better Auth returned a user without an id") as BetterAuthSessionOf<A> | null;
   };
 }
 
-/**
- * Better Auth's answer as the kit's session: `null` without a user, and `user.id` a string
- * (its ids are strings; a numeric id from `generateId: "serial"` becomes its string form,
- * as `owner()` compares). A user without an id is not anonymous: it throws (503).
- */
-function withStringId(result: unknown): AnySession | null {
-  if (result === null || result === undefined) return null;
-  const user = (result as { user?: { id?: unknown } | null }).user;
-  if (!user) return null;
-  if (typeof user.id === "string" && user.id !== "") return result as AnySession;
-  if (typeof user.id === "number" || typeof user.id === "bigint") return { ...(result as object), user: { ...user, id: String(user.id) } };
-  throw new Error("Better Auth's session has a user without an id");
-}

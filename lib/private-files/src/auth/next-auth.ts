@@ -4,6 +4,10 @@ import { getServerSession, type AuthOptions, type Session as NextAuthSession } f
 import type { JWT } from "next-auth/jwt";
 import type { Session, SessionGetter } from "../config/types.js";
 import { sessionCookieValue } from "./cookies.js";
+import { withStringUserId } from "./user-id.js";
+
+/** What a next-auth app sets when no id reaches the session (a database session). */
+const NEXT_AUTH_HINT = "set session.user.id in the next-auth session callback";
 
 /**
  * The session getter for next-auth 4 in App Router route handlers. A cookie that does
@@ -39,7 +43,7 @@ import { sessionCookieValue } from "./cookies.js";
  */
 export function nextAuthSession(authOptions: AuthOptions): SessionGetter {
   if (authOptions.adapter || authOptions.session?.strategy === "database") {
-    return async () => withUserId(await getServerSession(authOptions), undefined);
+    return async () => withStringUserId(await getServerSession(authOptions), undefined, NEXT_AUTH_HINT) as Session | null;
   }
   const maxAge = authOptions.session?.maxAge ?? 30 * 24 * 60 * 60;
   const callbacks = authOptions.callbacks ?? {};
@@ -79,23 +83,8 @@ export function nextAuthSession(authOptions: AuthOptions): SessionGetter {
     if (!session || typeof session !== "object" || Object.keys(session).length === 0) return null;
     // As getServerSession answers a server component or route handler: no `expires`.
     const { expires: _expires, ...withoutExpiry } = session as NextAuthSession;
-    return withUserId(withoutExpiry, typeof token.sub === "string" ? token.sub : undefined);
+    return withStringUserId(withoutExpiry, typeof token.sub === "string" ? token.sub : undefined, NEXT_AUTH_HINT) as Session | null;
   };
-}
-
-/**
- * next-auth's session as the kit's `Session`: `null` without a user, and `user.id` a
- * string (the callback's, else the token's subject). No id at all is the app's
- * misconfiguration, not an anonymous request: it throws, and the route answers 503.
- */
-function withUserId(session: Omit<NextAuthSession, "expires"> | NextAuthSession | null, subject: string | undefined): Session | null {
-  const user = session?.user;
-  if (!session || !user) return null;
-  const own = (user as { id?: unknown }).id;
-  const id = own === undefined || own === null || own === "" ? subject : String(own);
-  if (id === undefined) throw new Error("next-auth session has no user id: set session.user.id in the session callback");
-  // Cast: the app's own SessionUser fields (its augmentation) are its session callback's to set.
-  return { ...session, user: { ...user, id } } as Session;
 }
 
 /** next-auth's cookie name: `authOptions.cookies`, else `__Secure-` when the site's URL is https. */

@@ -223,9 +223,9 @@ export interface ResolvedConfig {
  * the URLs of records' files. `S` is the session type of its getter.
  */
 // The models' fit with S is checked where both are given (definePrivateFiles), so that
-// code generic in M (the route, storeUpload) needs no session type.
+// code generic in M (the route, storeUpload) takes PrivateFiles<M, AnySession>.
 export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S extends AnySession = Session> {
-  /** Type-only: the session type of the getter, read by `SessionOfFiles`; never set at run time. */
+  /** Type-only: the getter's session type, so that `PrivateFiles<M, S>` keeps it; never set at run time. */
   readonly [SESSION_OF_FILES]?: S;
   /** The models as declared (the `models` option). */
   readonly models: M;

@@ -1,5 +1,5 @@
 import type { AnySession } from "../../config/types.js";
-import { DeliveryConfigError, StorageReadError, type Handoff } from "../../delivery/mode.js";
+import { StorageReadError, type Handoff } from "../../delivery/mode.js";
 import { deliveryModeName, deliveryModeOf } from "../../delivery/registry.js";
 import type { DownloadEvent } from "../../hooks/pre-download.js";
 import type { OpenedFile } from "../../storage/types.js";
@@ -32,11 +32,11 @@ export async function deliver(download: Download, file: OpenedFile, planned: Byt
   }
 
   const delivery = config.deliveryOf(field);
-  const mode = deliveryModeOf(delivery);
+  // Known: definePrivateFiles refuses a mode the registry does not have, at start-up.
+  const mode = deliveryModeOf(delivery)!;
   // nginx, Apache/lighttpd or the object store send the bytes (and redo Range and
   // conditional handling on the same file); the route has authorized and counted.
-  // A mode the kit does not know is answered as a failed hand-over, the file closed.
-  if (!mode || mode.offloads) await file.close();
+  if (mode.offloads) await file.close();
   const { status, headers, range } = planned;
   const handoff: Handoff = {
     file,
@@ -49,7 +49,6 @@ export async function deliver(download: Download, file: OpenedFile, planned: Byt
     report: (outcome, bytesSent) => announceFinished(download, event, startedAt, outcome, status, bytesSent),
   };
   try {
-    if (!mode) throw new DeliveryConfigError(`unknown delivery mode ${JSON.stringify(deliveryModeName(delivery))}`);
     const response = await mode.deliver(delivery, handoff);
     if (mode.offloads) announceFinished(download, event, startedAt, "offloaded", response.status, 0);
     return response;
