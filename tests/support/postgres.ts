@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import net from "node:net";
+import { freePort } from "./free-port";
 import path from "node:path";
 
 // A throw-away PostgreSQL server for the tests (the integration tests' database, the
@@ -11,17 +11,6 @@ import path from "node:path";
 // PostgreSQL command runs as the `postgres` user through runuser, since the server
 // refuses to run as root; otherwise as the current user.
 
-/** A port nobody listens on right now, on loopback. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Where initdb, pg_ctl and postgres live: POSTGRES_BIN, else Debian's PostgreSQL 15. */
 export function postgresBin(): string {

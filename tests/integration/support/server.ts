@@ -1,22 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 
 export const ROOT = path.resolve(__dirname, "../../..");
 export const bin = (name: string) => path.join(ROOT, "node_modules", ".bin", name);
 
-/** A port nobody listens on right now, on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from "../../support/free-port";
 
 /** Runs a command to completion; throws with its output when it fails. */
 export function runOrThrow(command: string, args: string[], env: NodeJS.ProcessEnv): void {
