@@ -59,7 +59,7 @@ export { LinkSecretError } from "./links/secrets.js";
 export { createPrivateFileRoute } from "./route/create-route.js";
 export type { PrivateFileRoute, RouteHandler } from "./route/create-route.js";
 
-export { localFileStorage, localStorage, defaultStorageRoot } from "./storage/local.js";
+export { localFileStorage, localStorage, defaultStorageRoot, localRootOf } from "./storage/local.js";
 export type { LocalStorageOptions } from "./storage/local.js";
 export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, PresignOptions } from "./storage/types.js";
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors.js";

@@ -255,3 +255,17 @@ function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP" || code === "EISDIR";
 }
+
+/**
+ * The absolute root of a `localFileStorage`, `undefined` for any other storage: how the
+ * upload routes (tus) write a field's bytes where that storage reads them.
+ * @example
+ * ```ts
+ * import { localFileStorage, localRootOf } from "next-private-files";
+ *
+ * localRootOf(localFileStorage({ root: "/var/lib/my-app/files" })); // "/var/lib/my-app/files"
+ * ```
+ */
+export function localRootOf(storage: FileStorage): string | undefined {
+  return storage instanceof LocalStorage ? storage.root : undefined;
+}

@@ -338,3 +338,28 @@ function quotedEtag(etag: string | undefined): string | undefined {
   if (/^(W\/)?"[^"]*"$/.test(etag)) return etag;
   return `"${etag.replace(/"/g, "")}"`;
 }
+
+/** Where an `s3Storage` keeps its objects: what the upload routes (tus, direct) write to. */
+export interface S3Target {
+  /** The storage's own client. */
+  readonly client: S3Client;
+  /** Its bucket. */
+  readonly bucket: string;
+  /** The key prefix (`""` or ending in `/`) put before every stored path. */
+  readonly prefix: string;
+}
+
+/**
+ * The client, bucket and prefix of an `s3Storage`, `undefined` for any other storage.
+ * @example
+ * ```ts
+ * import { S3Client } from "@aws-sdk/client-s3";
+ * import { s3Storage, s3TargetOf } from "next-private-files/s3";
+ *
+ * const storage = s3Storage({ client: new S3Client({}), bucket: "files", prefix: "private/" });
+ * s3TargetOf(storage)?.prefix; // "private/"
+ * ```
+ */
+export function s3TargetOf(storage: FileStorage): S3Target | undefined {
+  return storage instanceof S3Storage ? { client: storage.client, bucket: storage.bucket, prefix: storage.prefix } : undefined;
+}
