@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, ListPartsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { definePrivateFiles, intId, localFileStorage, privateModel } from "next-private-files";
 import { s3Storage } from "next-private-files/s3";
@@ -98,16 +98,7 @@ async function putAll(offer: DirectUploadOffer, bytes: Uint8Array): Promise<void
   expect(response.status, await response.clone().text()).toBe(200);
 }
 
-async function objectExists(key: string): Promise<boolean> {
-  try {
-    await client.send(new HeadObjectCommand({ Bucket: S3_TEST_BUCKET, Key: PREFIX + key }));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Stored path of an offer's object: the route keeps it private, the complete answer and the bucket show it. */
+/** The stored paths in a folder of the bucket (the route never tells the browser its key). */
 async function keysUnder(folder: string): Promise<string[]> {
   const listed = await client.send(new ListObjectsV2Command({ Bucket: S3_TEST_BUCKET, Prefix: `${PREFIX}${folder}/` }));
   return (listed.Contents ?? []).map((object) => object.Key!.slice(PREFIX.length));
@@ -151,16 +142,16 @@ describe("a small file, one presigned PUT", () => {
   it("with fewer bytes than declared: refused, the object deleted, the upload gone", async () => {
     const offer = await begin({ model: "docs", field: "file", name: "short.bin", size: 1000 });
     if (offer.kind !== "put") throw new Error("expected a PUT");
+    const before = await keysUnder("submissions");
     // s3rver takes the short body (real S3 would refuse it: Content-Length is signed).
     const put = await fetch(offer.url, { method: "PUT", headers: offer.headers, body: randomBytes(900) });
     expect(put.status).toBe(200);
-    const stored = await keysUnder("submissions");
+    expect(await keysUnder("submissions")).toHaveLength(before.length + 1);
     const response = await complete(offer);
     expect([400, 409]).toContain(response.status);
     expect(((await response.json()) as { error: string }).error).toMatch(/900|1000|size|bytes/i);
     expect(completed).toEqual([]);
-    for (const key of stored) expect(await objectExists(key)).toBe(stored.includes(key) && (await keysUnder("submissions")).includes(key));
-    expect((await keysUnder("submissions")).length).toBe(stored.length - 1);
+    expect(await keysUnder("submissions")).toEqual(before);
     expect((await complete(offer)).status).toBe(404);
   });
 
@@ -258,7 +249,14 @@ describe("a 150 MiB file, S3 multipart", () => {
     const offer = await begin({ model: "docs", field: "file", name: "big.bin", size: 101 * MiB });
     expect(offer.kind).toBe("multipart");
     expect((await complete(offer, "1", {})).status).toBe(400);
+    const [first] = offer.kind === "multipart" ? offer.parts : [];
+    expect((await fetch(first!.url, { method: "PUT", body: randomBytes(first!.size) })).status).toBe(200);
+    const uploadId = new URL(first!.url).searchParams.get("uploadId")!;
+    expect(await partsOf(first!.url)).toEqual([1]);
     expect((await route.DELETE(request("DELETE", offer.cancelUrl, { user: "1" }))).status).toBe(204);
+    // Cancelled: the multipart upload is aborted, its parts gone.
+    await expect(partsOf(first!.url)).rejects.toMatchObject({ name: "NoSuchUpload" });
+    expect(uploadId).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 
@@ -276,4 +274,24 @@ describe("prune", () => {
     expect((await keysUnder("submissions")).length).toBe(before.length - 1);
     expect((await complete(orphan)).status).toBe(404);
   });
+
+  it("aborts the multipart upload of an orphan sent in parts, and frees it", async () => {
+    const orphan = await begin({ model: "docs", field: "file", name: "orphan-big.bin", size: 120 * MiB });
+    if (orphan.kind !== "multipart") throw new Error("expected a multipart offer");
+    const [first] = orphan.parts;
+    expect((await fetch(first!.url, { method: "PUT", body: randomBytes(first!.size) })).status).toBe(200);
+    expect(await partsOf(first!.url)).toEqual([1]);
+    const result = await route.prune({ now: new Date(Date.parse(orphan.expiresAt) + 1000) });
+    expect(result.failed).toBe(0);
+    await expect(partsOf(first!.url)).rejects.toMatchObject({ name: "NoSuchUpload" });
+    expect((await complete(orphan, "1", { parts: [{ partNumber: 1, etag: "x" }] })).status).toBe(404);
+  });
 });
+
+/** The part numbers S3 holds for the multipart upload a part URL belongs to (ListParts). */
+async function partsOf(partUrl: string): Promise<number[]> {
+  const url = new URL(partUrl);
+  const key = decodeURIComponent(url.pathname).slice(`/${S3_TEST_BUCKET}/`.length);
+  const listed = await client.send(new ListPartsCommand({ Bucket: S3_TEST_BUCKET, Key: key, UploadId: url.searchParams.get("uploadId")! }));
+  return (listed.Parts ?? []).map((part) => part.PartNumber!);
+}
