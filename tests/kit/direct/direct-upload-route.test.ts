@@ -27,10 +27,22 @@ let tmp: string;
 let route: DirectUploadRoute;
 let completed: Completed[] = [];
 let used = new Map<string, number>();
+let joined: number[][] = [];
 
 beforeAll(async () => {
   s3 = await startS3rver();
   client = s3.client();
+  // What the route asks S3 to join: s3rver accepts parts in any order, S3 wants them ascending.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "CompleteMultipartUploadCommand") {
+        const input = args.input as { MultipartUpload?: { Parts?: { PartNumber?: number }[] } };
+        joined.push((input.MultipartUpload?.Parts ?? []).map((part) => part.PartNumber!));
+      }
+      return next(args);
+    },
+    { step: "initialize", name: "recordJoin" },
+  );
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), "pf-direct-"));
   const storage = s3Storage({ client, bucket: S3_TEST_BUCKET, prefix: PREFIX });
   const uploader = ({ user }: { user: { id: string } | null }) => user !== null && user.id !== "blocked";
@@ -243,6 +255,7 @@ describe("a 150 MiB file, S3 multipart", () => {
     for await (const chunk of stored.Body as AsyncIterable<Uint8Array>) hash.update(chunk);
     expect(hash.digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(completed.map((entry) => entry.size)).toEqual([bytes.length]);
+    expect(joined).toEqual([offer.parts.map((part) => part.partNumber)]);
   });
 
   it("completed without its parts: 400, and the upload stays to be completed properly", async () => {
