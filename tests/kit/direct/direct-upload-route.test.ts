@@ -65,7 +65,7 @@ beforeAll(async () => {
   });
   route = createDirectUploadRoute(files, {
     onUploadComplete: async (upload) => {
-      const entry = { path: upload.path, size: upload.size, originalName: upload.originalName, user: upload.user, via: upload.via, metadata: { ...upload.metadata } };
+      const entry = { path: upload.path, size: upload.size, originalName: upload.originalName, user: upload.userId, via: upload.via, metadata: { ...upload.metadata } };
       completed.push(entry);
       return { saved: entry.path, size: entry.size };
     },

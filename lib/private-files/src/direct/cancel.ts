@@ -11,7 +11,7 @@ export async function handleCancel<T, S extends AnySession>(context: DirectConte
   const pending = await ownUpload(context, request, id);
   return exclusively(context.busy, id, async () => {
     const target = directTargetOf(context.files, pending.model, pending.field);
-    if (target) await removeUploaded(target, objectKey(target, pending.key), pending.multipartId);
+    await removeUploaded(target, objectKey(target, pending.key), pending.multipartId);
     await abandonUpload(context.files, pending);
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   });

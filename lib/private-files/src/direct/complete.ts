@@ -3,7 +3,7 @@
 // awaits onUploadComplete, which makes the record.
 import type { AnySession } from "../config/types.js";
 import type { DirectContext } from "./context.js";
-import { finishUpload } from "./core.js";
+import { finishUpload, type UploadCompleteHandler } from "./core.js";
 import { completeMultipart } from "./objects.js";
 import { exclusively, ownUpload } from "./own-upload.js";
 import { readCompletion, type CompletedPart } from "./requests.js";
@@ -15,7 +15,6 @@ export async function handleComplete<T, S extends AnySession>(context: DirectCon
   const pending = await ownUpload(context, request, id);
   return exclusively(context.busy, id, async () => {
     const target = directTargetOf(context.files, pending.model, pending.field);
-    if (!target) throw new DirectUploadError(404, `no uploads to ${pending.model}.${pending.field}`);
     if (pending.multipartId !== null) {
       if (!parts || parts.length === 0) throw new DirectUploadError(400, `a multipart upload completes with "parts": [{ partNumber, etag }] of every part`);
       try {
@@ -25,7 +24,9 @@ export async function handleComplete<T, S extends AnySession>(context: DirectCon
         throw new DirectUploadError(409, `the store refused to join the parts (${nameOf(error)}); upload the missing parts again, or cancel`);
       }
     }
-    const result = await finishUpload(context.files, request, pending, context.options.onUploadComplete);
+    // The core hands the handler the session the getter gave, which is an S.
+    const onComplete = context.options.onUploadComplete as UploadCompleteHandler<T, AnySession>;
+    const result = await finishUpload(context.files, request, pending, onComplete);
     return json(result === undefined ? null : result, 201);
   });
 }

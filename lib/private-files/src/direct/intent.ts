@@ -15,11 +15,6 @@ export async function handleIntent<T, S extends AnySession>(context: DirectConte
   const target = directTargetOf(context.files, intent.model, intent.field);
   // Session, the field's upload condition, size, type by extension, quota (atomic).
   const pending = await beginUpload(context.files, request, intent, "direct");
-  if (!target) {
-    // The core knows the field and this route does not: never presign without a bucket.
-    await abandonUpload(context.files, pending);
-    throw new Error(`${intent.model}.${intent.field}: no S3 target`);
-  }
   let multipartId: string | null = null;
   try {
     const offer = await makeOffer(target, pending, {

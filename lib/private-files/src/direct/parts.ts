@@ -13,7 +13,6 @@ export async function handleParts<T, S extends AnySession>(context: DirectContex
   const pending = await ownUpload(context, request, id);
   if (pending.multipartId === null) throw new DirectUploadError(400, "this upload is one PUT, not parts: begin it again for a new URL");
   const target = directTargetOf(context.files, pending.model, pending.field);
-  if (!target) throw new DirectUploadError(404, `no uploads to ${pending.model}.${pending.field}`);
   const { parts } = partsOf(pending, context.options.partSize);
   const chosen = [...new Set(wanted)].map((number) => {
     const part = parts[number - 1];

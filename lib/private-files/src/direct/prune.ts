@@ -6,6 +6,7 @@ import { s3TargetOf } from "../storage/s3.js";
 import { abandonUpload, type PendingUploadStore } from "./core.js";
 import { removeUploaded } from "./objects.js";
 import { objectKey } from "./target.js";
+import type { AnyFiles } from "./context.js";
 
 /** Options of a direct-upload route's `prune`. */
 export interface PruneDirectUploadsOptions {
@@ -29,7 +30,7 @@ export interface PruneDirectUploadsResult {
   readonly failed: number;
 }
 
-export async function pruneDirectUploads(files: object, pending: PendingUploadStore, options: PruneDirectUploadsOptions = {}): Promise<PruneDirectUploadsResult> {
+export async function pruneDirectUploads(files: AnyFiles, pending: PendingUploadStore, options: PruneDirectUploadsOptions = {}): Promise<PruneDirectUploadsResult> {
   const now = options.now ?? new Date();
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const { config, field } = internalsOf(files);

@@ -27,7 +27,7 @@ export async function readIntent(request: Request): Promise<UploadIntent> {
   if (!isRecord(body)) throw bad("send { model, field, name, size, metadata? }");
   const size = body.size;
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw bad(`"size" must be the file's length in bytes`);
-  const intent: UploadIntent = { model: text(body, "model"), field: text(body, "field"), name: text(body, "name"), size };
+  const intent = { model: text(body, "model"), field: text(body, "field"), name: text(body, "name"), size };
   if (body.metadata !== undefined) {
     if (!isRecord(body.metadata)) throw bad(`"metadata" must be an object of strings`);
     const metadata: Record<string, string> = {};
@@ -35,7 +35,7 @@ export async function readIntent(request: Request): Promise<UploadIntent> {
       if (typeof value !== "string") throw bad(`"metadata.${key.slice(0, 40)}" must be a string`);
       metadata[key] = value;
     }
-    intent.metadata = metadata;
+    return { ...intent, metadata };
   }
   return intent;
 }

@@ -7,7 +7,7 @@ import { RequestBodyError } from "../http/body-limit.js";
 import { assertSameOrigin, CrossSiteRequestError } from "../http/same-origin.js";
 import { handleCancel } from "./cancel.js";
 import { handleComplete } from "./complete.js";
-import type { DirectContext } from "./context.js";
+import type { AnyFiles, DirectContext } from "./context.js";
 import { pendingUploadsOf, uploadErrorResponse } from "./core.js";
 import { handleIntent } from "./intent.js";
 import { resolveDirectOptions, type DirectUploadOptions } from "./options.js";
@@ -75,7 +75,7 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
  *
  * const route = createDirectUploadRoute(files, {
  *   onUploadComplete: async (upload) =>
- *     saveSubmission({ path: upload.path, name: upload.originalName, size: upload.size, owner: upload.user }),
+ *     saveSubmission({ path: upload.path, name: upload.originalName, size: upload.size, owner: upload.userId }),
  * });
  * export const { POST, DELETE } = route;
  * ```
@@ -86,7 +86,8 @@ export function createDirectUploadRoute<M extends Record<string, AnyPrivateModel
 ): DirectUploadRoute {
   const { config } = internalsOf(files);
   const context: DirectContext<T, S> = {
-    files,
+    // The handlers are generic in neither: the models and the session type were checked where `files` was made.
+    files: files as unknown as AnyFiles,
     options: resolveDirectOptions(options),
     pending: pendingUploadsOf(files),
     busy: new Set(),
@@ -135,6 +136,6 @@ export function createDirectUploadRoute<M extends Record<string, AnyPrivateModel
         const [id] = steps;
         return steps.length === 1 && id !== undefined && ID.test(id) ? handleCancel(context, request, id) : undefined;
       }),
-    prune: (pruneOptions) => pruneDirectUploads(files, context.pending, pruneOptions),
+    prune: (pruneOptions) => pruneDirectUploads(context.files, context.pending, pruneOptions),
   };
 }
