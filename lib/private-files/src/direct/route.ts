@@ -57,7 +57,7 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
  * ```ts
  * // app/uploads/direct/[[...step]]/route.ts
  * import { S3Client } from "@aws-sdk/client-s3";
- * import { definePrivateFiles, privateModel, intId, signedIn } from "next-private-files";
+ * import { definePrivateFiles, privateModel, intId } from "next-private-files";
  * import { s3Storage } from "next-private-files/s3";
  * import { createDirectUploadRoute } from "next-private-files/direct";
  *
@@ -65,7 +65,7 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
  *
  * type Submission = { id: number; file: string | null };
  * const submissions = privateModel<Submission, number>({ id: intId, load: async () => null }).fields({
- *   file: { uploadTo: "submissions", upload: { condition: signedIn, maxSize: 2 * 1024 ** 3 } },
+ *   file: { uploadTo: "submissions", upload: { condition: ({ user }) => user !== null, maxSize: 2 * 1024 ** 3 } },
  * });
  * const files = definePrivateFiles({
  *   models: { submissions },
