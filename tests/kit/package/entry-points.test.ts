@@ -63,6 +63,12 @@ describe("the subpath entries", () => {
     for (const name of ["next-auth", "jose", "busboy", "next"]) expect(loaded).not.toContain(name);
   });
 
+  it("next-private-files/direct loads @aws-sdk/client-s3 and the presigner, not next-auth, jose or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/direct"));
+    for (const name of ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"]) expect(loaded).toContain(name);
+    for (const name of ["next-auth", "jose", "busboy", "next"]) expect(loaded).not.toContain(name);
+  });
+
   it("next-private-files/next-auth loads next-auth and jose, not the AWS SDK or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/next-auth"));
     expect(loaded).toContain("next-auth");
@@ -142,8 +148,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the ten entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
+  it("has the eleven entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./direct", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }
