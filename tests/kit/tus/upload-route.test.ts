@@ -92,12 +92,31 @@ describe.each<StorageKind>(["local", "s3"])("createUploadRoute over %s storage",
     expect(head.headers.get("upload-length")).toBe("10000");
   });
 
-  it("refuses an anonymous creation with 401, and stores nothing", async () => {
+  it("refuses an anonymous creation with 401 and one the field's condition refuses with 403; stores and reserves nothing", async () => {
     const f = await setup();
-    const created = await create(f, 1000);
-    expect(created.status).toBe(401);
-    expect(created.headers.get("tus-resumable")).toBe("1.0.0");
+    const anonymous = await create(f, 1000);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("tus-resumable")).toBe("1.0.0");
+    expect((await create(f, 1000, { user: "blocked" })).status).toBe(403);
     expect(await f.stored()).toEqual([]);
+    expect(await f.pending.reservedBytes("blocked", new Date())).toBe(0);
+  });
+
+  it("refuses a creation for a field without an upload declaration, or without model, field or filename", async () => {
+    const f = await setup();
+    const other = await fetch(f.endpoint, {
+      method: "POST",
+      headers: { ...TUS, "Upload-Length": "10", "Upload-Metadata": metadataHeader({ model: "docs", field: "nope", filename: "a.pdf" }), "x-user": "u1" },
+    });
+    expect(other.status).toBe(404);
+    const bare = await fetch(f.endpoint, { method: "POST", headers: { ...TUS, "Upload-Length": "10", "x-user": "u1" } });
+    expect(bare.status).toBe(400);
+    expect(await bare.text()).toMatch(/model, field and filename/);
+  });
+
+  it("refuses a creation whose extension the field does not accept with 415", async () => {
+    const f = await setup();
+    expect((await create(f, 1000, { user: "u1", name: "tool.exe" })).status).toBe(415);
   });
 
   it("refuses a creation over the size limit with 413", async () => {
@@ -128,6 +147,7 @@ describe.each<StorageKind>(["local", "s3"])("createUploadRoute over %s storage",
     const refused = await patch(url, 0, Buffer.concat([Buffer.from("MZ"), randomBytes(19_998)]), "u1");
     expect(refused.status).toBe(415);
     expect(await f.stored()).toEqual([]);
+    expect(await f.pending.reservedBytes("u1", new Date())).toBe(0);
     const head = await fetch(url, { method: "HEAD", headers: { ...TUS, "x-user": "u1" } });
     expect(head.status).toBe(404);
   });
@@ -176,6 +196,7 @@ describe.each<StorageKind>(["local", "s3"])("createUploadRoute over %s storage",
     expect(await f.route.prune({ now: new Date(expires.getTime() - 60_000) })).toBe(0);
     expect(await f.route.prune({ now: new Date(expires.getTime() + 1000) })).toBe(1);
     expect(await f.stored()).toEqual([]);
+    expect(await f.pending.expired(new Date(expires.getTime() + 1000), 10)).toEqual([]);
     expect((await fetch(old, { method: "HEAD", headers: { ...TUS, "x-user": "u1" } })).status).toBe(404);
   });
 

@@ -5,22 +5,15 @@ import type { AnyPrivateModel } from "../config/model.js";
 import type { AnySession } from "../config/types.js";
 import type { FileStorage } from "../storage/types.js";
 import { guardBody } from "./body-guard.js";
-import {
-  abandonUpload,
-  beginUpload,
-  checkLeadingBytes,
-  finishUpload,
-  stubPendingOf,
-  type PendingUpload,
-  type UploadCompleteHandler,
-} from "./core-stub.js";
+import { beginUpload } from "../upload/intake/begin.js";
+import { abandonUpload, finishUpload, type UploadCompleteHandler } from "../upload/intake/finish.js";
+import { checkLeadingBytes } from "../upload/intake/leading-bytes.js";
+import type { PendingUpload } from "../upload/pending/types.js";
 import { CreationRequestError, creationIntent } from "./creation.js";
 import type { UploadRoute, UploadRouteOptions } from "./options.js";
 import { PendingCache } from "./pending-cache.js";
 import { tusAnswer, tusErrorResponse, uploadNotFound } from "./responses.js";
 import { tusTargetFor, type TusTarget } from "./target.js";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Resumable uploads over tus 1.0 (`@tus/server`): creation, HEAD offset, PATCH,
@@ -65,8 +58,9 @@ export function createUploadRoute<T, S extends AnySession = AnySession>(
   options: UploadRouteOptions<T, S>,
 ): UploadRoute {
   const { config, field } = internalsOf(files);
-  const pendingUploads = () => stubPendingOf(files);
-  const ttlMs = DAY_MS;
+  // Shared by every instance when the config's `uploads.pending` is (Prisma, …).
+  const pendingUploads = () => config.uploads.pending;
+  const ttlMs = config.uploads.pendingTtlMs;
   const locker: Locker = options.locker ?? new MemoryLocker();
   const onComplete = options.onUploadComplete as UploadCompleteHandler<T>;
   const path = options.path.replace(/\/+$/, "");

@@ -1,5 +1,5 @@
 import { Metadata } from "@tus/utils";
-import type { UploadIntent } from "./core-stub.js";
+import type { UploadIntent } from "../upload/intake/begin.js";
 
 /** The Upload-Metadata keys that name the upload's target and file; the rest is the upload's metadata. */
 export const TARGET_KEYS = ["model", "field", "filename"] as const;
@@ -24,7 +24,8 @@ export function creationIntent(request: Request): UploadIntent {
   }
   let parsed: Record<string, string | null>;
   try {
-    parsed = Metadata.parse(request.headers.get("upload-metadata") ?? undefined);
+    const header = request.headers.get("upload-metadata");
+    parsed = header === null ? {} : Metadata.parse(header);
   } catch {
     throw new CreationRequestError("Upload-Metadata is malformed");
   }

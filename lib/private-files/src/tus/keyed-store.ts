@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { DataStore, ERRORS, Upload } from "@tus/utils";
-import type { PendingUpload } from "./core-stub.js";
+import type { PendingUpload } from "../upload/pending/types.js";
 
 /**
  * A tus datastore that writes an upload under the name the field's storage reads

@@ -3,7 +3,7 @@ import path from "node:path";
 import { FileStore } from "@tus/file-store";
 import { localRootOf } from "../storage/local.js";
 import type { FileStorage } from "../storage/types.js";
-import type { PendingUpload } from "./core-stub.js";
+import type { PendingUpload } from "../upload/pending/types.js";
 import type { TusBackend } from "./target.js";
 
 /**

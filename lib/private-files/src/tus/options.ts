@@ -1,6 +1,6 @@
 import type { Locker } from "@tus/utils";
 import type { AnySession } from "../config/types.js";
-import type { UploadCompleteHandler } from "./core-stub.js";
+import type { UploadCompleteHandler } from "../upload/intake/finish.js";
 
 /** Options of `createUploadRoute`. */
 export interface UploadRouteOptions<T, S extends AnySession = AnySession> {

@@ -1,4 +1,4 @@
-import type { PendingUpload } from "./core-stub.js";
+import type { PendingUpload } from "../upload/pending/types.js";
 
 const MAX_ENTRIES = 10_000;
 

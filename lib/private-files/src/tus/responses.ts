@@ -1,5 +1,5 @@
 import { TUS_RESUMABLE } from "@tus/utils";
-import { uploadErrorResponse } from "./core-stub.js";
+import { uploadErrorResponse } from "../upload/intake/error-response.js";
 
 /** A tus answer the route writes itself (every tus answer but OPTIONS carries Tus-Resumable). */
 export function tusAnswer(status: number, body: string | null, headers: Record<string, string> = {}): Response {

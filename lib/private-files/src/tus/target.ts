@@ -1,7 +1,7 @@
 import { Server } from "@tus/server";
 import type { DataStore, Locker } from "@tus/utils";
 import type { FileStorage } from "../storage/types.js";
-import type { PendingUpload } from "./core-stub.js";
+import type { PendingUpload } from "../upload/pending/types.js";
 import { KeyedStore } from "./keyed-store.js";
 import { localBackend } from "./local-backend.js";
 import type { UploadRouteOptions } from "./options.js";

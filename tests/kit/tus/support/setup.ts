@@ -4,6 +4,7 @@ import path from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { definePrivateFiles, localFileStorage, privateModel, stringId, type FileStorage } from "next-private-files";
 import { s3Storage } from "next-private-files/s3";
+import { memoryPendingUploads, type PendingUploadStore } from "next-private-files/upload";
 import { createUploadRoute, type UploadRoute, type UploadRouteOptions } from "next-private-files/tus";
 import { S3_TEST_BUCKET, type TestS3Server } from "../../../support/s3rver";
 import { serveRoute, type RouteServer } from "./route-server";
@@ -19,6 +20,8 @@ export interface RouteFixture {
   readonly route: UploadRoute;
   readonly endpoint: string;
   readonly completed: { path: string; size: number; user: string | null }[];
+  /** The config's pending uploads (memoryPendingUploads). */
+  readonly pending: PendingUploadStore;
   /** Every stored file or object of this fixture (relative to the root or the prefix). */
   stored(): Promise<string[]>;
   /** A stored file's bytes. */
@@ -37,8 +40,14 @@ export async function routeFixture(kind: StorageKind, s3: TestS3Server | undefin
   const prefix = `tus-${path.basename(root)}/`;
   const client = kind === "s3" ? s3!.client() : undefined;
   const storage: FileStorage = client ? s3Storage({ client, bucket: S3_TEST_BUCKET, prefix }) : localFileStorage({ root });
-  const docs = privateModel<Doc, string>({ id: stringId, load: async () => null }).fields({
-    file: { uploadTo: "submissions", allowedTypes: ["application/pdf", "text/plain"] },
+  const pending = memoryPendingUploads();
+  const docs = privateModel<Doc, string>({ id: stringId(), load: async () => null }).fields({
+    file: {
+      uploadTo: "submissions",
+      allowedTypes: ["application/pdf", "text/plain"],
+      // Any signed-in user but "blocked".
+      upload: { condition: ({ user }) => user !== null && user.id !== "blocked" },
+    },
   });
   const files = definePrivateFiles({
     models: { docs },
@@ -48,14 +57,17 @@ export async function routeFixture(kind: StorageKind, s3: TestS3Server | undefin
     },
     storage,
     maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 * 1024,
-    uploads: options.quotaBytes === undefined ? undefined : { quotaBytes: options.quotaBytes, usedBytes: async () => 0 },
+    uploads: {
+      pending,
+      ...(options.quotaBytes === undefined ? {} : { quotaBytes: options.quotaBytes, usedBytes: async () => 0 }),
+    },
     logger: { warn: () => undefined, error: () => undefined },
   });
   const completed: RouteFixture["completed"] = [];
   const route = createUploadRoute(files, {
     path: "/uploads",
     async onUploadComplete(upload) {
-      completed.push({ path: upload.path, size: upload.size, user: upload.user });
+      completed.push({ path: upload.path, size: upload.size, user: upload.user?.id ?? null });
       return { saved: upload.path, size: upload.size };
     },
     ...options.route,
@@ -66,6 +78,7 @@ export async function routeFixture(kind: StorageKind, s3: TestS3Server | undefin
     route,
     endpoint: `${server.url}/uploads`,
     completed,
+    pending,
     async stored() {
       if (client) {
         const listed = await client.send(new ListObjectsV2Command({ Bucket: S3_TEST_BUCKET, Prefix: prefix }));
