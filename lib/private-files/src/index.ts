@@ -9,6 +9,7 @@
 //   next-private-files/prisma     the link store on a Prisma table
 //   next-private-files/drizzle    the link store on a Drizzle table (SQLite, PostgreSQL)
 //   next-private-files/upload     multipart parsing, storeUpload, upload limits
+//   next-private-files/tus        resumable uploads (tus 1.0, @tus/server), the PostgreSQL locker
 //   next-private-files/next       instrumentation shims, proxy and route helpers
 
 export { definePrivateFiles } from "./config/define.js";
