@@ -10,6 +10,7 @@
 //   next-private-files/drizzle    the link store on a Drizzle table (SQLite, PostgreSQL)
 //   next-private-files/upload     multipart parsing, storeUpload, upload limits
 //   next-private-files/next       instrumentation shims, proxy and route helpers
+//   next-private-files/clamav     clamdScanner: ClamAV (clamd) as the upload scanner (node:net only)
 
 export { definePrivateFiles } from "./config/define.js";
 export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy } from "./config/define.js";
