@@ -48,6 +48,9 @@ export interface StartClamdOptions {
   readonly streamMaxLength?: string;
   /** Also listen on TCP, 127.0.0.1 and a free port. @default false */
   readonly tcp?: boolean;
+  /** Where clamd and sigtool are (for the test of a missing one). @default CLAMD, SIGTOOL */
+  readonly clamdBin?: string;
+  readonly sigtoolBin?: string;
 }
 
 function requireTool(file: string, what: string): void {
@@ -55,13 +58,15 @@ function requireTool(file: string, what: string): void {
     fs.accessSync(file, fs.constants.X_OK);
   } catch {
     // CI must fail here, not skip: the scanning tests are part of the proof.
-    throw new Error(`${what} not found at ${file}: apt-get install clamav-daemon (clamd; it pulls in clamav, which has sigtool)`);
+    throw new Error(`${what} not found at ${file}: apt-get install clamav-daemon (clamd; it depends on clamav, which has sigtool)`);
   }
 }
 
 export async function startClamd(options: StartClamdOptions = {}): Promise<TestClamd> {
-  requireTool(CLAMD, "clamd");
-  requireTool(SIGTOOL, "sigtool");
+  const clamdBin = options.clamdBin ?? CLAMD;
+  const sigtoolBin = options.sigtoolBin ?? SIGTOOL;
+  requireTool(clamdBin, "clamd");
+  requireTool(sigtoolBin, "sigtool");
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "pf-clamd-"));
   const remove = () => fs.rmSync(directory, { recursive: true, force: true });
   let child: ChildProcess | undefined;
@@ -72,7 +77,7 @@ export async function startClamd(options: StartClamdOptions = {}): Promise<TestC
     const eicar = eicarBytes();
     const eicarFile = path.join(directory, "eicar.txt");
     fs.writeFileSync(eicarFile, eicar);
-    const sig = spawnSync(SIGTOOL, ["--md5", eicarFile], { encoding: "utf8" });
+    const sig = spawnSync(sigtoolBin, ["--md5", eicarFile], { encoding: "utf8" });
     if (sig.status !== 0) throw new Error(`sigtool --md5 failed (${sig.status}): ${sig.stderr}${sig.error?.message ?? ""}`);
     // "<md5>:<size>:<name>": name the signature after what it is, not the temp file.
     const [md5, size] = sig.stdout.trim().split(":");
@@ -104,7 +109,7 @@ export async function startClamd(options: StartClamdOptions = {}): Promise<TestC
     fs.writeFileSync(configFile, config);
 
     let output = "";
-    child = spawn(CLAMD, ["--config-file", configFile], { stdio: ["ignore", "pipe", "pipe"], cwd: directory });
+    child = spawn(clamdBin, ["--config-file", configFile], { stdio: ["ignore", "pipe", "pipe"], cwd: directory });
     child.stdout!.on("data", (data: Buffer) => (output += data.toString("utf8")));
     child.stderr!.on("data", (data: Buffer) => (output += data.toString("utf8")));
     process.once("exit", killOnExit);

@@ -39,7 +39,7 @@ function countingSource(chunks: number, chunkBytes: number, fill = 0x61, onPull?
 /** A unix-socket server in a temp dir, for a clamd that misbehaves; closed in afterAll. */
 const servers: { server: net.Server; sockets: Set<net.Socket> }[] = [];
 const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "pf-clamd-fake-"));
-async function fakeClamd(onConnection: (socket: net.Socket) => void): Promise<{ socketPath: string; received: () => number }> {
+async function fakeClamd(onConnection: (socket: net.Socket) => void): Promise<{ socketPath: string; received: () => number; open: () => Promise<number> }> {
   const socketPath = path.join(tempDir, `fake-${servers.length}.sock`);
   const sockets = new Set<net.Socket>();
   let received = 0;
@@ -52,7 +52,12 @@ async function fakeClamd(onConnection: (socket: net.Socket) => void): Promise<{ 
   });
   servers.push({ server, sockets });
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-  return { socketPath, received: () => received };
+  // Connections still open once pending close events have run: 0 when the scanner let go.
+  const open = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return sockets.size;
+  };
+  return { socketPath, received: () => received, open };
 }
 
 async function unavailable(promise: Promise<unknown>): Promise<ScannerUnavailableError> {
@@ -177,10 +182,73 @@ describe("clamdScanner against a real clamd", () => {
   });
 });
 
+describe("clamdScanner's side of the protocol", () => {
+  /** A fake clamd that keeps everything it is sent and answers OK after the zero-length chunk. */
+  async function recordingClamd() {
+    const sessions: Buffer[] = [];
+    const fake = await fakeClamd((socket) => {
+      let all = Buffer.alloc(0);
+      socket.on("data", (data) => {
+        all = Buffer.concat([all, data]);
+        const frames = framesOf(all);
+        if (frames?.at(-1) === 0) {
+          sessions.push(all);
+          socket.end("stream: OK\0");
+        }
+      });
+    });
+    return { ...fake, sessions };
+  }
+
+  /** The chunk lengths after "zINSTREAM\0", or undefined while a frame is incomplete. */
+  function framesOf(bytes: Buffer): number[] | undefined {
+    const command = "zINSTREAM\0";
+    if (bytes.length < command.length) return undefined;
+    expect(bytes.subarray(0, command.length).toString("latin1")).toBe(command);
+    const lengths: number[] = [];
+    for (let at = command.length; ; ) {
+      if (at + 4 > bytes.length) return undefined;
+      const length = bytes.readUInt32BE(at);
+      lengths.push(length);
+      if (length === 0) return at + 4 === bytes.length ? lengths : undefined;
+      at += 4 + length;
+    }
+  }
+
+  it("sends zINSTREAM, then big-endian length-prefixed chunks no bigger than chunkBytes, then a zero length", async () => {
+    const fake = await recordingClamd();
+    const scanner = clamdScanner({ socketPath: fake.socketPath }, { chunkBytes: 1000 });
+    const input = [new Uint8Array(2500).fill(1), new Uint8Array(0), new Uint8Array(10).fill(2)];
+    await expect(scanner.scan(streamOf(input), { name: "a.bin", size: 2510 })).resolves.toEqual({ clean: true });
+    expect(fake.sessions).toHaveLength(1);
+    expect(framesOf(fake.sessions[0]!)).toEqual([1000, 1000, 500, 10, 0]);
+  });
+
+  it("does not count a slow upload stream as clamd's silence: timeoutMs runs only while clamd owes something", async () => {
+    const fake = await recordingClamd();
+    const scanner = clamdScanner({ socketPath: fake.socketPath }, { timeoutMs: 150 });
+    let sent = 0;
+    const slow = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          if (sent === 3) return controller.close();
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          sent += 1;
+          controller.enqueue(new Uint8Array(100));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    await expect(scanner.scan(slow, { name: "slow.bin", size: 300 })).resolves.toEqual({ clean: true });
+    expect(framesOf(fake.sessions[0]!)).toEqual([100, 100, 100, 0]);
+  });
+});
+
 describe("clamdScanner fails closed when clamd cannot answer", () => {
   it("a clamd that was stopped: unavailable on its socket and its port, and the input is cancelled", { timeout: 30_000 }, async () => {
     const gone = await startClamd({ tcp: true });
     await gone.stop();
+    expect(fs.existsSync(path.dirname(gone.socketPath))).toBe(false); // its temp dir went with it
     const { stream, state } = countingSource(4, 1024);
     const overSocket = await unavailable(clamdScanner({ socketPath: gone.socketPath }).scan(stream, { name: "a.txt", size: 4096 }));
     expect(overSocket.message).toContain(`clamd at ${gone.socketPath}`);
@@ -210,6 +278,7 @@ describe("clamdScanner fails closed when clamd cannot answer", () => {
     expect(elapsed).toBeGreaterThanOrEqual(290);
     expect(elapsed).toBeLessThan(3_000);
     expect(fake.received()).toBe("zINSTREAM\0".length + 4 + 1000 + 4);
+    expect(await fake.open()).toBe(0); // the scanner closed its socket
   });
 
   it("a TCP server on 127.0.0.1 that accepts and never answers: unavailable after timeoutMs", async () => {
@@ -265,6 +334,7 @@ describe("clamdScanner fails closed when clamd cannot answer", () => {
     const early = await unavailable(clamdScanner({ socketPath: hasty.socketPath }).scan(stream, { name: "a.bin", size: 16 * MiB }));
     expect(early.message).toBe(`clamd at ${hasty.socketPath} answered before the end of a.bin was sent: "stream: OK"`);
     expect(state.cancelled).toBe(true);
+    expect(await hasty.open()).toBe(0);
   });
 
   it("an input stream that errors: unavailable, with the stream's error as the cause", async () => {
@@ -280,6 +350,11 @@ describe("clamdScanner fails closed when clamd cannot answer", () => {
     const error = await unavailable(clamdScanner({ socketPath: fake.socketPath }).scan(broken, { name: "a.txt", size: 20 }));
     expect(error.message).toBe(`clamd at ${fake.socketPath}: the file could not be read to send it`);
     expect((error.cause as Error).message).toBe("disk gone");
+  });
+
+  it("the test clamd refuses to start without clamd or sigtool, naming the Debian package (CI fails, never skips)", async () => {
+    await expect(startClamd({ clamdBin: "/nonexistent/clamd" })).rejects.toThrow("clamd not found at /nonexistent/clamd: apt-get install clamav-daemon");
+    await expect(startClamd({ sigtoolBin: "/nonexistent/sigtool" })).rejects.toThrow("sigtool not found at /nonexistent/sigtool: apt-get install clamav-daemon");
   });
 
   it("refuses options that cannot work, at construction", () => {
