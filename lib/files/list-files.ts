@@ -23,7 +23,8 @@ export function submissionItem(record: FileSubmission): FileItem {
     id: record.id,
     description: record.description,
     filename: record.fileName,
-    size: record.fileSize,
+    // A safe integer: files are far below 2^53 bytes.
+    size: Number(record.fileSize),
     url: privateFiles.fileUrl("FileSubmission", "file", record),
     createdAt: record.createdAt.toISOString(),
   };
@@ -44,7 +45,8 @@ export async function listFilesFor(userId: number): Promise<FileItem[]> {
       id: record.id,
       description: record.description,
       filename: record.fileName,
-      size: record.fileSize,
+      // A safe integer: files are far below 2^53 bytes.
+    size: Number(record.fileSize),
       url: privateFiles.fileUrl("CountedDownload", "file", record),
       createdAt: record.createdAt.toISOString(),
       downloads: record.downloads,

@@ -36,7 +36,13 @@ export type {
   UserOf,
   SessionOf,
   SessionUser,
+  FieldUploadOptions,
+  UploadCondition,
+  UploadRequest,
 } from "./config/types.js";
+export type { UploadRefusedEvent, UploadRefusedListener, UploadRefusalReason } from "./hooks/upload-refused.js";
+export type { Scanner, ScanVerdict, ScanInfo } from "./scan/types.js";
+export type { PendingUpload, PendingUploadStore } from "./upload/pending/types.js";
 
 export { signedIn, anyone, owner, staff, anyOf, allOf } from "./auth/conditions.js";
 

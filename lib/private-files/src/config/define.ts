@@ -13,6 +13,8 @@ import type { LinkRecord } from "../links/store.js";
 import type { CreateLinkOptions, FileLink, LinksOptions } from "../links/types.js";
 import { allowedHosts, isAllowedHost } from "../http/allowed-host.js";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "../limits/idle-timeout.js";
+import type { Scanner } from "../scan/types.js";
+import type { UploadRefusedListener } from "../hooks/upload-refused.js";
 import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOptions } from "../limits/upload-limits.js";
 import type { DownloadListener } from "../hooks/pre-download.js";
 import type { DenialListener } from "../hooks/download-denied.js";
@@ -73,6 +75,12 @@ export interface PrivateFilesHooks<R, S extends AnySession = Session> {
    * Unset: none.
    */
   downloadFinished?: OneOrMany<DownloadFinishedListener<R, S>>;
+  /**
+   * When a finished upload is refused after its bytes arrived (malware, scanner down,
+   * wrong type, wrong size), before the refusal is answered: the place for an audit row.
+   * Unset: none.
+   */
+  uploadRefused?: OneOrMany<UploadRefusedListener<S>>;
 }
 
 /** The record type of any model of a configuration. */
@@ -144,10 +152,18 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel<S>
    */
   idleTimeoutMs?: number;
   /**
-   * Per-user storage quota and concurrent-upload limit, enforced by `storeUpload`.
-   * Unset: no per-user limits.
+   * Per-user storage quota and concurrent-upload limit, enforced by `storeUpload` and the
+   * upload routes; where unfinished uploads are kept (`pending`).
+   * Unset: no per-user limits, pending uploads in memory.
    */
   uploads?: UploadLimitsOptions;
+  /**
+   * Scans every completed upload, on every path (`storeUpload`, tus, direct), before any
+   * record can exist: `clamdScanner(...)` from `next-private-files/clamav`, or your own.
+   * Infected: the bytes are deleted, 422, `on.uploadRefused`. Scanner down: 503, nothing kept.
+   * Unset: no scan.
+   */
+  scan?: Scanner;
   /**
    * How granted bytes are sent, for fields that name none.
    * @default "stream"
@@ -207,7 +223,10 @@ export interface ResolvedConfig {
     readonly preDownload: readonly DownloadListener<unknown, AnySession>[];
     readonly downloadDenied: readonly DenialListener<unknown, AnySession>[];
     readonly downloadFinished: readonly DownloadFinishedListener<unknown, AnySession>[];
+    readonly uploadRefused: readonly UploadRefusedListener<AnySession>[];
   };
+  /** The `scan` option; undefined: no scan. */
+  readonly scan: Scanner | undefined;
   readonly links: ResolvedLinks;
   /** The `origins` option, resolved on first use; `undefined` when unset. */
   origins(): readonly string[] | undefined;
@@ -410,7 +429,9 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
       preDownload: listOf(options.on?.preDownload) as readonly DownloadListener<unknown, AnySession>[],
       downloadDenied: listOf(options.on?.downloadDenied) as readonly DenialListener<unknown, AnySession>[],
       downloadFinished: listOf(options.on?.downloadFinished) as readonly DownloadFinishedListener<unknown, AnySession>[],
+      uploadRefused: listOf(options.on?.uploadRefused) as readonly UploadRefusedListener<AnySession>[],
     },
+    scan: options.scan,
     links,
     origins: resolveOrigins,
     hostAllowed(request) {

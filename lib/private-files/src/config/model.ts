@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { AnySession, Condition, FieldOptions, FileKey, ModelSource, Session } from "./types.js";
+import type { AnySession, Condition, FieldOptions, FileKey, ModelSource, Session, UploadCondition } from "./types.js";
 import type { IdCodec } from "./ids.js";
 import type { FileStorage } from "../storage/types.js";
 import { relativeFolder, relativeSegments } from "../storage/safe-path.js";
@@ -30,6 +30,8 @@ export interface CompiledField {
   readonly allowedTypes: readonly FileTypeRule[] | undefined;
   /** Which links the field accepts; undefined: none. */
   readonly links: FieldLinkOptions | undefined;
+  /** The upload routes' declaration; undefined: they refuse this field. */
+  readonly upload: CompiledUpload | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
   /**
@@ -39,6 +41,17 @@ export interface CompiledField {
   owns(stored: string): boolean;
   /** The name people see (URL segment, Content-Disposition): the kept original name, else the stored basename; null when the field is empty. */
   fileName(record: unknown): string | null;
+}
+
+/** A field's `upload` declaration with the field's own limits filled in (the config's `maxUploadBytes` is applied at use). */
+export interface CompiledUpload {
+  readonly condition: UploadCondition<AnySession>;
+  /** Largest file; undefined: the config's `maxUploadBytes`. */
+  readonly maxSize: number | undefined;
+  /** The allowed types; undefined: any. */
+  readonly allowedTypes: readonly FileTypeRule[] | undefined;
+  /** Whether the per-user quota counts these uploads. */
+  readonly quota: boolean;
 }
 
 export interface CompiledModel {
@@ -169,6 +182,14 @@ function compileField<R, S extends AnySession>(name: string, declared: FieldOpti
     if (originalName === undefined) return null;
     return stringOrNull(typeof originalName === "function" ? originalName(record as R) : (record as Record<string, unknown>)[originalName]);
   };
+  const allowedTypes = declared.allowedTypes && fileTypeRules(declared.allowedTypes);
+  const upload = declared.upload;
+  if (upload !== undefined && typeof upload.condition !== "function") {
+    throw new TypeError(`field ${name}: upload.condition must be a function (who may upload)`);
+  }
+  if (upload?.maxSize !== undefined && !(Number.isSafeInteger(upload.maxSize) && upload.maxSize > 0)) {
+    throw new TypeError(`field ${name}: upload.maxSize must be a positive whole number of bytes, got ${upload.maxSize}`);
+  }
   return {
     name,
     condition: declared.condition as Condition<unknown, AnySession> | undefined,
@@ -177,9 +198,15 @@ function compileField<R, S extends AnySession>(name: string, declared: FieldOpti
     uploadTo: typeof uploadTo === "function" ? uploadTo : () => uploadTo,
     denial: declared.denial ?? "status",
     maxUploadBytes: declared.maxUploadBytes,
-    allowedTypes: declared.allowedTypes && fileTypeRules(declared.allowedTypes),
+    allowedTypes,
     delivery: declared.delivery,
     links: declared.links,
+    upload: upload && {
+      condition: upload.condition as UploadCondition<AnySession>,
+      maxSize: upload.maxSize ?? declared.maxUploadBytes,
+      allowedTypes: upload.allowedTypes ? fileTypeRules(upload.allowedTypes) : allowedTypes,
+      quota: upload.quota ?? true,
+    },
     storedPath,
     owns(stored) {
       let segments: string[];

@@ -165,6 +165,71 @@ export interface FieldOptions<R, S extends AnySession = Session> {
    * Unset: the field accepts no links (a `?token=` is refused with 403).
    */
   links?: FieldLinkOptions;
+  /**
+   * Who may upload to this field and what, for the upload routes (`createUploadRoute`
+   * from `next-private-files/tus`, `createDirectUploadRoute` from `next-private-files/direct`):
+   * see {@link FieldUploadOptions}.
+   * Unset: those routes refuse uploads to this field (`storeUpload` still works).
+   */
+  upload?: FieldUploadOptions<S>;
+}
+
+/**
+ * What an upload condition sees: who is uploading, and what they declare they will
+ * send (before any byte arrives).
+ */
+export interface UploadRequest<S extends AnySession = Session> {
+  /** The request that begins the upload (tus creation, direct-upload intent). */
+  readonly request: Request;
+  /** The session as the getter returned it; `null` when nobody is signed in. */
+  readonly session: S | null;
+  /** The session's user; `null` when nobody is signed in. */
+  readonly user: UserOf<S> | null;
+  /** The model key, as in `models`. */
+  readonly model: string;
+  /** The file field. */
+  readonly field: string;
+  /** The client's file name, cleaned (`uploadName`). */
+  readonly name: string;
+  /** The declared length, in bytes. */
+  readonly size: number;
+  /** The extra metadata the client sent (tus `Upload-Metadata`, the intent's `metadata`). */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/**
+ * Who may upload to a field. Only a returned `true` allows (fail closed): anonymous
+ * callers refused get 401, signed-in ones 403.
+ * @example
+ * ```ts
+ * import type { UploadCondition } from "next-private-files";
+ *
+ * // Any signed-in user may upload their own submissions.
+ * const signedInUploads: UploadCondition = (request) => request.user !== null;
+ * ```
+ */
+export type UploadCondition<S extends AnySession = Session> = (request: UploadRequest<S>) => boolean | Promise<boolean>;
+
+/** A field's `upload` declaration: who may upload, how large, which types, whether the quota counts it. */
+export interface FieldUploadOptions<S extends AnySession = Session> {
+  /** Who may upload to this field (required: without it nobody may). */
+  condition: UploadCondition<S>;
+  /**
+   * Largest file, in bytes, checked against the declared length before any byte is taken.
+   * Unset: the field's `maxUploadBytes`, else the config's `maxUploadBytes`.
+   */
+  maxSize?: number;
+  /**
+   * The types uploads may have, as the field's `allowedTypes` are written; the first
+   * bytes are checked against the type the extension names as soon as they arrive.
+   * Unset: the field's `allowedTypes` (unset too: any type).
+   */
+  allowedTypes?: readonly (string | FileTypeRule)[];
+  /**
+   * Whether these uploads count against the config's per-user quota (`uploads.quotaBytes`).
+   * @default true
+   */
+  quota?: boolean;
 }
 
 /** How one Prisma model is read. `R` flows from `load` into conditions and hook listeners. */

@@ -1,4 +1,6 @@
 import { QuotaExceededError, TooManyUploadsError, UploadLimitsUnavailableError } from "../upload/errors.js";
+import { memoryPendingUploads } from "../upload/pending/memory.js";
+import type { PendingUploadStore } from "../upload/pending/types.js";
 
 /**
  * Where the uploads of every app instance hold their places: a table all instances
@@ -87,6 +89,19 @@ export interface UploadLimitsOptions {
    * @default 5
    */
   retryAfterSeconds?: number;
+  /**
+   * Uploads begun and not finished (tus, direct-to-storage), each reserving its declared
+   * length against the quota until it finishes or expires. Share one table between
+   * instances (`prismaPendingUploadStore`); the memory store holds for one process only.
+   * @default memoryPendingUploads()
+   */
+  pending?: PendingUploadStore;
+  /**
+   * How long a begun upload may take, in milliseconds, before it is abandoned: its
+   * reservation stops counting and pruning removes its bytes.
+   * @default 86_400_000 (24 hours)
+   */
+  pendingTtlMs?: number;
 }
 
 /**
@@ -98,6 +113,10 @@ export interface ResolvedUploadLimits {
   readonly quota: { readonly bytes: number; readonly usedBytes: QuotaSource } | undefined;
   /** The concurrent-upload limit; `undefined` when none is configured. */
   readonly concurrency: { readonly max: number; readonly slots: UploadSlotStore; readonly ttlMs: number; readonly retryAfterSeconds: number } | undefined;
+  /** Uploads begun and not finished, whose declared lengths the quota counts. */
+  readonly pending: PendingUploadStore;
+  /** How long a begun upload may take, in milliseconds. */
+  readonly pendingTtlMs: number;
 }
 
 /** Validates the option at start-up: a limit without its store is a configuration error, not a silent no-limit. */
@@ -110,7 +129,11 @@ export function resolveUploadLimits(options: UploadLimitsOptions | undefined): R
   if (max !== undefined && !options?.slots) throw new TypeError("uploads.maxConcurrent needs uploads.slots (a store every app instance shares)");
   const ttlMs = options?.slotTtlMs ?? 120_000;
   if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw new TypeError(`uploads.slotTtlMs must be a positive number, got ${ttlMs}`);
+  const pendingTtlMs = options?.pendingTtlMs ?? 24 * 3600_000;
+  if (!(pendingTtlMs > 0 && Number.isFinite(pendingTtlMs))) throw new TypeError(`uploads.pendingTtlMs must be a positive number, got ${pendingTtlMs}`);
   return {
+    pending: options?.pending ?? memoryPendingUploads(),
+    pendingTtlMs,
     quota: quotaBytes !== undefined && options?.usedBytes ? { bytes: quotaBytes, usedBytes: options.usedBytes } : undefined,
     concurrency:
       max !== undefined && options?.slots
@@ -204,10 +227,20 @@ export async function acquireUploadSlot(limits: ResolvedUploadLimits, user: stri
  */
 export async function remainingQuota(limits: ResolvedUploadLimits, user: string): Promise<{ remaining: number; used: number }> {
   if (!limits.quota) return { remaining: Infinity, used: 0 };
-  const used = await limits.quota.usedBytes(user).catch(unavailable);
+  const used = await usedWithReserved(limits, user);
   const remaining = limits.quota.bytes - used;
   if (remaining <= 0) throw new QuotaExceededError(limits.quota.bytes, used);
   return { remaining, used };
+}
+
+/**
+ * What a user stores plus what their unfinished uploads (tus, direct) have reserved: what
+ * the quota is measured against. A failing store throws UploadLimitsUnavailableError.
+ */
+export async function usedWithReserved(limits: ResolvedUploadLimits, user: string): Promise<number> {
+  if (!limits.quota) return 0;
+  const [stored, reserved] = await Promise.all([limits.quota.usedBytes(user), limits.pending.reservedBytes(user, new Date())]).catch(unavailable);
+  return stored + reserved;
 }
 
 /**

@@ -9,6 +9,10 @@ import { acquireUploadSlot, hasUploadLimits, remainingQuota, type ResolvedUpload
 import { QuotaExceededError, UnsupportedFileTypeError } from "./errors.js";
 import { SNIFF_BYTES, type FileTypeRule } from "./file-types.js";
 import { peek } from "./peek.js";
+import type { FileStorage } from "../storage/types.js";
+import { InfectedUploadError, ScannerUnavailableError } from "../scan/errors.js";
+import { scanStored } from "../scan/scan-stored.js";
+import { announceRefusal } from "./intake/refusal.js";
 
 /** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
 export interface UploadStream {
@@ -85,6 +89,12 @@ export interface StoreUploadOptions {
    * Unset: allowed only when the config sets no `uploads` limits (else a TypeError).
    */
   readonly user?: string | null;
+  /**
+   * The request the upload came in (the multipart POST): given to `on.uploadRefused`
+   * listeners and the session they see when the scanner refuses the file.
+   * Unset: they get `null`.
+   */
+  readonly request?: Request;
 }
 
 /**
@@ -150,7 +160,7 @@ export async function storeUpload<M extends Record<string, AnyPrivateModel>, K e
   if (!found) throw new TypeError(`no private file field ${model}.${field}`);
   const source = upload instanceof Blob ? { stream: upload.stream(), name: upload.name, size: upload.size } : upload;
   try {
-    return await store(config, found.field, source, options);
+    return await store(config, found.field, source, { ...options, model, field });
   } catch (error) {
     // Refused before the store took the stream: stop the client's body. (Once taken,
     // the stream is locked, this cancel fails, and the store has ended it already.)
@@ -159,15 +169,14 @@ export async function storeUpload<M extends Record<string, AnyPrivateModel>, K e
   }
 }
 
-const NO_LIMITS: ResolvedUploadLimits = { quota: undefined, concurrency: undefined };
 
-async function store(config: ResolvedConfig, field: CompiledField, source: UploadStream, options: StoreUploadOptions): Promise<StoredUpload> {
+async function store(config: ResolvedConfig, field: CompiledField, source: UploadStream, options: StoreUploadOptions & { model: string; field: string }): Promise<StoredUpload> {
   const fieldMax = options.maxBytes ?? field.maxUploadBytes ?? config.maxUploadBytes;
   if (source.size !== undefined && source.size > fieldMax) throw new UploadTooLargeError(fieldMax);
   if (hasUploadLimits(config.uploads) && options.user === undefined) {
     throw new TypeError("storeUpload: the config sets per-user upload limits, so pass the uploading user (options.user)");
   }
-  const limits = options.user === null || options.user === undefined ? NO_LIMITS : config.uploads;
+  const limits: ResolvedUploadLimits = options.user === null || options.user === undefined ? { ...config.uploads, quota: undefined, concurrency: undefined } : config.uploads;
   const user = options.user ?? "";
   const slot = await acquireUploadSlot(limits, user);
   try {
@@ -179,8 +188,10 @@ async function store(config: ResolvedConfig, field: CompiledField, source: Uploa
     const extension = safeExtension(originalName);
     const watched = idleUploadStream(source.stream, config.idleTimeoutMs);
     const stream = field.allowedTypes ? await checkType(watched, extension, field.allowedTypes) : watched;
+    const storage = config.storageOf(field);
     try {
-      const saved = await config.storageOf(field).save(stream, { folder: field.uploadTo(originalName), extension, maxBytes });
+      const saved = await storage.save(stream, { folder: field.uploadTo(originalName), extension, maxBytes });
+      if (config.scan) await scanSaved(config, storage, { ...saved, originalName }, options);
       return { path: saved.path, originalName, size: saved.size };
     } catch (error) {
       // The quota, not the field's limit, was what the upload went over.
@@ -189,6 +200,34 @@ async function store(config: ResolvedConfig, field: CompiledField, source: Uploa
     }
   } finally {
     await slot.release().catch(() => undefined);
+  }
+}
+
+/** Scans a saved upload; refused (infected, scanner down), it is deleted and `on.uploadRefused` told. */
+async function scanSaved(config: ResolvedConfig, storage: FileStorage, saved: StoredUpload, options: StoreUploadOptions & { model: string; field: string }): Promise<void> {
+  if (!config.scan) return;
+  try {
+    await scanStored(config.scan, storage, saved.path, { name: saved.originalName, size: saved.size });
+  } catch (error) {
+    await storage.delete(saved.path).catch((failure: unknown) => config.logger.error("a refused upload's bytes could not be deleted", { path: saved.path, error: failure }));
+    if (!(error instanceof InfectedUploadError || error instanceof ScannerUnavailableError)) throw error;
+    if (error instanceof ScannerUnavailableError) config.logger.error("an upload could not be scanned, so it was not kept", { error: error.cause ?? error.message });
+    const session = options.request ? await config.getSession(options.request).catch(() => null) : null;
+    await announceRefusal(config, {
+      model: options.model,
+      field: options.field,
+      via: "multipart",
+      userId: options.user ?? null,
+      session,
+      user: session?.user ?? null,
+      name: saved.originalName,
+      size: saved.size,
+      reason: error instanceof InfectedUploadError ? "infected" : "scanner-unavailable",
+      signature: error instanceof InfectedUploadError ? error.signature : undefined,
+      status: error.status,
+      request: options.request ?? null,
+    });
+    throw error;
   }
 }
 
