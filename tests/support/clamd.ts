@@ -48,6 +48,8 @@ export interface StartClamdOptions {
   readonly streamMaxLength?: string;
   /** Also listen on TCP, 127.0.0.1 and a free port. @default false */
   readonly tcp?: boolean;
+  /** More clamd.conf lines (`"MaxFileSize 1M"`, `"AlertExceedsMax yes"`). @default [] */
+  readonly config?: readonly string[];
   /** Where clamd and sigtool are (for the test of a missing one). @default CLAMD, SIGTOOL */
   readonly clamdBin?: string;
   readonly sigtoolBin?: string;
@@ -103,6 +105,7 @@ export async function startClamd(options: StartClamdOptions = {}): Promise<TestC
       // a test daemon on files in a root-owned temp dir, and dropping to `clamav` would
       // need that user to read the directory. Debian's packaged config sets `User clamav`.
       "SelfCheck 3600",
+      ...(options.config ?? []),
       "",
     ].join("\n");
     const configFile = path.join(directory, "clamd.conf");

@@ -172,6 +172,21 @@ describe("clamdScanner against a real clamd", () => {
     }
   });
 
+  it("with AlertExceedsMax, a file over clamd's MaxFileSize is refused (422), not passed unscanned", { timeout: 30_000 }, async () => {
+    // clamd's default is to answer OK for a file over MaxFileSize without scanning it;
+    // docs/scanning.md tells production to set AlertExceedsMax, and this is what it gives.
+    const strict = await startClamd({ config: ["MaxFileSize 1M", "MaxScanSize 1M", "AlertExceedsMax yes"] });
+    try {
+      const { stream } = countingSource(32, 64 * 1024); // 2 MiB of "a"
+      await expect(clamdScanner({ socketPath: strict.socketPath }).scan(stream, { name: "big.txt", size: 2 * MiB })).resolves.toEqual({
+        clean: false,
+        signature: expect.stringMatching(/^Heuristics\.Limits\.Exceeded\.Max(File|Scan)Size$/),
+      });
+    } finally {
+      await strict.stop();
+    }
+  });
+
   it("works over TCP too, and answers ping on both", async () => {
     expect(clamd.port).toBeTypeOf("number");
     const scanner = clamdScanner({ host: "127.0.0.1", port: clamd.port! });
