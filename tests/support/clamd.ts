@@ -22,7 +22,7 @@ const READY_DEADLINE_MS = 30_000;
  * it verbatim would be flagged (and quarantined or refused) by every scanner that meets the
  * repository, its tarball or a CI cache, none of which is meant to be "infected".
  */
-export function eicarBytes(): Uint8Array {
+export function eicarBytes(): Uint8Array<ArrayBuffer> {
   const head = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR";
   const tail = "-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
   return new TextEncoder().encode(head + tail);
@@ -34,7 +34,7 @@ export interface TestClamd {
   /** clamd's TCPSocket on 127.0.0.1, when started with `tcp: true`. */
   readonly port: number | undefined;
   /** The EICAR test file's bytes: what the database flags. */
-  readonly eicar: Uint8Array;
+  readonly eicar: Uint8Array<ArrayBuffer>;
   /** What clamd reports for EICAR: `Eicar-Test-Signature.UNOFFICIAL`. */
   readonly eicarSignature: string;
   /** clamd's output so far (its log goes to stderr/stdout, not to system files). */
