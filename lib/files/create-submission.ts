@@ -5,9 +5,12 @@ import {
   readMultipart,
   storeUpload,
 } from "next-private-files/upload";
+import type { CompletedUpload } from "next-private-files/upload";
 import { submissionItem, type FileItem } from "./list-files";
 import { privateFiles } from "./private-files";
 import { storedBytes, withUserLocked } from "./upload-limits";
+import { prisma } from "../db/prisma";
+import { MAX_DESCRIPTION } from "./submission-rules";
 
 /** A request we refuse, with the status and message the API answers. */
 export class SubmissionError extends Error {
@@ -26,7 +29,6 @@ export class SubmissionNotSavedError extends Error {
   }
 }
 
-const MAX_DESCRIPTION = 200;
 
 /**
  * Stores a multipart upload (`file`, `description`) as a FileSubmission owned by
@@ -39,7 +41,7 @@ export async function createSubmission(request: Request, ownerId: number): Promi
   const form = await readMultipart(request, {
     fileField: "file",
     origins: privateFiles.origins(),
-    onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload, { user: String(ownerId) }),
+    onFile: (upload) => storeUpload(privateFiles, "FileSubmission", "file", upload, { user: String(ownerId), request }),
     idleTimeoutMs: privateFiles.idleTimeoutMs,
   });
   const stored = form.file;
@@ -53,7 +55,9 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     // The sum and the insert in one transaction holding the owner's row: two uploads
     // that each fit what was left when they started cannot both be kept past the quota.
     const record = await withUserLocked(ownerId, async (tx) => {
-      assertWithinQuota(privateFiles.uploadLimits, await storedBytes(ownerId, tx), stored.size);
+      // Resumable and direct uploads under way count too: their lengths are reserved.
+      const reserved = await privateFiles.uploadLimits.pending.reservedBytes(String(ownerId), new Date());
+      assertWithinQuota(privateFiles.uploadLimits, (await storedBytes(ownerId, tx)) + reserved, stored.size);
       return tx.fileSubmission.create({
         data: { description, ownerId, file: stored.path, fileName: stored.originalName, fileSize: stored.size },
       });
@@ -64,4 +68,19 @@ export async function createSubmission(request: Request, ownerId: number): Promi
     if (error instanceof QuotaExceededError) throw error;
     throw new SubmissionNotSavedError(error);
   }
+}
+
+/**
+ * The record of a finished resumable (tus) or direct upload: the kit's onUploadComplete.
+ * Its length was reserved against the owner's quota when it began, so no second quota
+ * check here. The description comes from the upload's metadata (else the file name).
+ */
+export async function submissionFromUpload(upload: CompletedUpload): Promise<FileItem> {
+  const ownerId = Number(upload.userId);
+  if (!Number.isSafeInteger(ownerId)) throw new TypeError(`an upload without an owner: ${String(upload.userId)}`);
+  const description = (upload.metadata.description ?? "").trim() || upload.originalName;
+  const record = await prisma.fileSubmission.create({
+    data: { description, ownerId, file: upload.path, fileName: upload.originalName, fileSize: upload.size },
+  });
+  return submissionItem(record);
 }

@@ -5,6 +5,7 @@ import {
   privateModel,
   signedIn,
   type Condition,
+  type UploadCondition,
 } from "next-private-files";
 import { nextAuthSession } from "next-private-files/next-auth";
 import { prismaLinkStore } from "next-private-files/prisma";
@@ -14,6 +15,8 @@ import { deliveryFromEnv } from "./delivery";
 import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
 import { uploadLimitsFromEnv } from "./upload-limits";
+import { MAX_DESCRIPTION } from "./submission-rules";
+import { recordUploadRefusal } from "./upload-audit";
 import { groupCommit } from "../db/group-commit";
 import { demoOrigins } from "../http/guard";
 import { prisma } from "../db/prisma";
@@ -22,6 +25,10 @@ import type { FileSubmission } from "../db/generated/client";
 // The seed's `is_owner`, as written in TypeScript.
 const isOwner: Condition<FileSubmission> = (request, instance) =>
   request.user !== null && String(instance.ownerId) === request.user.id;
+
+/** Any signed-in user, with a description the submission can keep. */
+const mayUploadSubmission: UploadCondition = (request) =>
+  request.user !== null && (request.metadata.description ?? "").trim().length <= MAX_DESCRIPTION;
 
 /** What people may hand in: documents, spreadsheets, images, archives, audio and video. */
 const SUBMISSION_TYPES = [
@@ -61,6 +68,9 @@ export const fileSubmissions = privateModel({
     originalName: "fileName",
     allowedTypes: SUBMISSION_TYPES,
     links: { signed: true, singleUse: true, maxExpiresIn: 7 * 24 * 3600 },
+    // Resumable (app/uploads) and direct (app/uploads/direct) uploads: any signed-in
+    // user, to their own submissions (the record is made with them as its owner).
+    upload: { condition: mayUploadSubmission },
   },
 });
 
@@ -93,13 +103,18 @@ export const privateFiles = definePrivateFiles({
   signInUrl: "/signin",
   // Browsers get a page for 403 and 404 (401 goes to sign in); API clients keep plain text.
   refusalPage,
-  maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || undefined,
+  // 2 GiB per file unless PRIVATE_FILES_MAX_UPLOAD_BYTES says otherwise: big files
+  // come by the resumable route (app/uploads); the multipart form takes the same limit.
+  maxUploadBytes: Number(process.env.PRIVATE_FILES_MAX_UPLOAD_BYTES) || 2 * 1024 ** 3,
   timeoutMs: Number(process.env.PRIVATE_FILES_TIMEOUT_MS) || undefined,
   // A download whose client stops reading, or an upload whose client stops sending,
   // is given up after this long (default 60 s; tests set a short one).
   idleTimeoutMs: Number(process.env.PRIVATE_FILES_IDLE_TIMEOUT_MS) || undefined,
-  // 1 GiB per user, 4 uploads at once (./upload-limits.ts), held in the database.
+  // 2 GiB per user, 4 multipart uploads at once, unfinished resumable and direct
+  // uploads reserved against the quota (./upload-limits.ts), held in the database.
   uploads: uploadLimitsFromEnv(),
+  // Uploads refused after their bytes arrived get an UploadEvent row.
+  on: { uploadRefused: recordUploadRefusal },
   delivery: deliveryFromEnv(),
   // Links are signed with PRIVATE_FILES_LINK_SECRET (and PRIVATE_FILES_LINK_PREVIOUS_SECRETS
   // during a rotation) and recorded in FileLinkToken, shared by every app instance.

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { QuotaSource, UploadLimitsOptions, UploadSlotStore } from "next-private-files";
+import { prismaPendingUploadStore } from "next-private-files/prisma";
 import { databaseUrl, isPostgresUrl } from "../db/database-url";
 import { prisma } from "../db/prisma";
 import type { Prisma } from "../db/generated/client";
 
 // The demo's per-user upload limits (the kit's `uploads` option), over its database so
 // that they hold across app instances: a quota on the bytes of a user's submissions,
-// and a limit on uploads in flight, kept as rows of UploadSlot.
+// a limit on multipart uploads in flight, kept as rows of UploadSlot, and the resumable
+// and direct uploads begun and not finished, as rows of PendingUpload (each reserving
+// its declared length against the quota).
 
 const GiB = 1024 ** 3;
 
@@ -55,15 +58,22 @@ export async function storedBytes(userId: number, db: Prisma.TransactionClient =
 
 const usedBytes: QuotaSource = (user) => storedBytes(userIdOf(user));
 
+/** Uploads begun and not finished, shared by every instance. */
+export const pendingUploads = prismaPendingUploadStore(prisma, { provider: isPostgresUrl(databaseUrl()) ? "postgresql" : "sqlite" });
+
 /**
- * 1 GiB per user and 4 uploads at once, unless PRIVATE_FILES_QUOTA_BYTES or
- * PRIVATE_FILES_MAX_CONCURRENT_UPLOADS say otherwise (tests use small ones).
+ * 2 GiB per user (one file at the demo's 2 GiB limit), 4 multipart uploads at once, and
+ * 24 hours to finish a resumable upload, unless PRIVATE_FILES_QUOTA_BYTES,
+ * PRIVATE_FILES_MAX_CONCURRENT_UPLOADS or PRIVATE_FILES_PENDING_UPLOAD_TTL_MS say
+ * otherwise (tests use small ones).
  */
 export function uploadLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): UploadLimitsOptions {
   return {
-    quotaBytes: Number(env.PRIVATE_FILES_QUOTA_BYTES) || GiB,
+    quotaBytes: Number(env.PRIVATE_FILES_QUOTA_BYTES) || 2 * GiB,
     usedBytes,
     maxConcurrent: Number(env.PRIVATE_FILES_MAX_CONCURRENT_UPLOADS) || 4,
     slots: uploadSlots,
+    pending: pendingUploads,
+    pendingTtlMs: Number(env.PRIVATE_FILES_PENDING_UPLOAD_TTL_MS) || undefined,
   };
 }

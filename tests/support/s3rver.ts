@@ -3,10 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { addMultipartListAndAbort, type S3rverApp } from "./s3rver-multipart";
 
 // A real S3 HTTP server (s3rver) on loopback, on a random port, over a temp directory:
 // for the S3 storage unit tests and for integration tests that start the app with
-// PRIVATE_FILES_STORAGE=s3. Always `stop()` it (in afterAll), also when tests fail.
+// PRIVATE_FILES_STORAGE=s3, with ListParts and AbortMultipartUpload added (s3rver-multipart.ts).
+// Always `stop()` it (in afterAll), also when tests fail.
 
 export const S3_TEST_BUCKET = "private-files-test";
 
@@ -35,6 +37,8 @@ export async function startS3rver(options: { buckets?: string[] } = {}): Promise
     directory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  // ListParts and AbortMultipartUpload, which s3rver lacks and @tus/s3-store needs.
+  addMultipartListAndAbort(server as unknown as S3rverApp);
   let port: number;
   try {
     ({ port } = await server.run());

@@ -1,6 +1,8 @@
 import { CrossSiteRequestError, UploadTooLargeError } from "next-private-files";
 import {
+  InfectedUploadError,
   MultipartError,
+  ScannerUnavailableError,
   QuotaExceededError,
   TooManyUploadsError,
   UnsupportedFileTypeError,
@@ -48,6 +50,12 @@ export async function POST(request: Request): Promise<Response> {
     }
     if (error instanceof UnsupportedFileTypeError) {
       return json(415, { error: error.message, accepted: error.allowed });
+    }
+    if (error instanceof InfectedUploadError) {
+      return json(422, { error: error.message, signature: error.signature });
+    }
+    if (error instanceof ScannerUnavailableError) {
+      return json(503, { error: "the file could not be checked for malware, so it was not kept; try again shortly" }, { "Retry-After": "5" });
     }
     if (error instanceof MultipartError || error instanceof SubmissionError || error instanceof CrossSiteRequestError) {
       return json(error.status, { error: error.message });

@@ -9,6 +9,8 @@
 //   next-private-files/prisma     the link store on a Prisma table
 //   next-private-files/drizzle    the link store on a Drizzle table (SQLite, PostgreSQL)
 //   next-private-files/upload     multipart parsing, storeUpload, upload limits
+//   next-private-files/tus        resumable uploads (tus 1.0, @tus/server), the PostgreSQL locker
+//   next-private-files/direct     direct-to-S3 uploads through presigned URLs (pulls in @aws-sdk)
 //   next-private-files/next       instrumentation shims, proxy and route helpers
 //   next-private-files/clamav     clamdScanner: ClamAV (clamd) as the upload scanner (node:net only)
 

@@ -4,3 +4,5 @@ export { runFileStorageContract } from "./testing/storage-contract.js";
 export type { FileStorageFixture } from "./testing/storage-contract.js";
 export { runLinkStoreContract } from "./testing/link-store-contract.js";
 export type { LinkStoreFixture } from "./testing/link-store-contract.js";
+export { runPendingUploadStoreContract } from "./testing/pending-upload-store-contract.js";
+export type { PendingUploadStoreFixture } from "./testing/pending-upload-store-contract.js";

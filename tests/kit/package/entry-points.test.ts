@@ -10,7 +10,7 @@ import { loadedPackages, loadReport, patchReport, type LoadReport } from "./supp
 // ES import, and Node's own lists of loaded builtins and CommonJS files for the rest.
 // "An app pays only for what it uses" is what these lists show.
 
-const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest", "drizzle-orm"];
+const HEAVY = ["next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest", "drizzle-orm", "@tus/server", "@tus/utils", "@tus/file-store", "@tus/s3-store"];
 const ENTRY_TIMEOUT_MS = 60_000;
 
 const reports = new Map<string, Promise<LoadReport>>();
@@ -57,9 +57,23 @@ describe("the subpath entries", () => {
     expect(heavyLoaded(loaded)).toEqual(["busboy"]);
   });
 
+  it("next-private-files/tus loads @tus/server, @tus/utils and @tus/file-store (and node:http through @tus/server), not @tus/s3-store or the AWS SDK until an S3 field needs them", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/tus"));
+    for (const name of ["@tus/server", "@tus/utils", "@tus/file-store"]) expect(loaded).toContain(name);
+    // node:http and node:https come with @tus/server (srvx/node). No busboy: the
+    // intake's error answers take MultipartError from its own module.
+    expect(heavyLoaded(loaded).sort()).toEqual(["@tus/file-store", "@tus/server", "@tus/utils", "node:http", "node:https"]);
+  });
+
   it("next-private-files/s3 loads @aws-sdk/client-s3 (with lib-storage and the presigner), not next-auth or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
     const loaded = loadedPackages(await report("next-private-files/s3"));
     for (const name of ["@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner"]) expect(loaded).toContain(name);
+    for (const name of ["next-auth", "jose", "busboy", "next"]) expect(loaded).not.toContain(name);
+  });
+
+  it("next-private-files/direct loads @aws-sdk/client-s3 and the presigner, not next-auth, jose or busboy", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/direct"));
+    for (const name of ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"]) expect(loaded).toContain(name);
     for (const name of ["next-auth", "jose", "busboy", "next"]) expect(loaded).not.toContain(name);
   });
 
@@ -152,8 +166,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the eleven entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./upload"]);
+  it("has the thirteen entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }

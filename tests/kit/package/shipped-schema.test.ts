@@ -18,6 +18,9 @@ const SHIPPED = [
   "schema/prisma/file-link-token.postgresql.sql",
   "schema/prisma/file-link-token.prisma",
   "schema/prisma/file-link-token.sqlite.sql",
+  "schema/prisma/pending-upload.postgresql.sql",
+  "schema/prisma/pending-upload.prisma",
+  "schema/prisma/pending-upload.sqlite.sql",
 ];
 
 it("npm pack puts the schema files in the tarball, with the drizzle entry's source", { timeout: 60_000 }, async () => {

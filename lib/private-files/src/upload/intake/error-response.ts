@@ -9,7 +9,7 @@ import {
   UploadLimitsUnavailableError,
   formatBytes,
 } from "../errors.js";
-import { MultipartError } from "../multipart.js";
+import { MultipartError } from "../multipart-error.js";
 import { UploadForbiddenError, UploadMismatchError, UploadNotSavedError, UploadTargetError, UploadUnavailableError } from "./errors.js";
 
 const RETRY_AFTER_SECONDS = "5";

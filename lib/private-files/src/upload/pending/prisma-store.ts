@@ -2,44 +2,63 @@ import type { PendingUpload, PendingUploadStore } from "./types.js";
 
 /** A row of the PendingUpload model (`schema/prisma/pending-upload.prisma`). */
 export interface PendingUploadRow {
+  /** PendingUpload.id. */
   id: string;
+  /** PendingUpload.key: the storage path. */
   key: string;
+  /** PendingUpload.model. */
   model: string;
+  /** PendingUpload.field. */
   field: string;
+  /** PendingUpload.user. */
   userId: string | null;
+  /** PendingUpload.name. */
   name: string;
   /** BigInt in the schema (files past 2 GiB); Prisma reads it as a bigint. */
   size: bigint | number;
+  /** PendingUpload.type; `null` for any type. */
   type: string | null;
+  /** PendingUpload.via: `tus` or `direct`. */
   via: string;
+  /** PendingUpload.multipartId. */
   multipartId: string | null;
   /** The metadata as JSON text. */
   metadata: string;
+  /** PendingUpload.createdAt. */
   createdAt: Date;
+  /** PendingUpload.expiresAt. */
   expiresAt: Date;
 }
 
 /** The parts of `prisma.pendingUpload` the store uses, typed structurally so the kit needs no generated client. */
 export interface PendingUploadDelegate {
+  /** `prisma.pendingUpload.create`. */
   create(args: { data: PendingUploadRow }): PromiseLike<unknown>;
+  /** `prisma.pendingUpload.findUnique`. */
   findUnique(args: { where: { id: string } }): PromiseLike<PendingUploadRow | null>;
+  /** `prisma.pendingUpload.findMany`: a user's reservations, the expired ones. */
   findMany(args: {
     where: { userId?: string; expiresAt: { gt: Date } | { lte: Date }; id?: { not: string } };
     orderBy?: { createdAt: "asc" };
     take?: number;
   }): PromiseLike<PendingUploadRow[]>;
+  /** `prisma.pendingUpload.updateMany`, for `setMultipartId`. */
   updateMany(args: { where: { id: string }; data: { multipartId: string } }): PromiseLike<{ count: number }>;
+  /** `prisma.pendingUpload.deleteMany`, for `remove`. */
   deleteMany(args: { where: { id: string } }): PromiseLike<{ count: number }>;
 }
 
 /** What the store needs of a Prisma client, or of the client a transaction hands out. */
 export interface PendingUploadClient {
+  /** The PendingUpload model's delegate. */
   readonly pendingUpload: PendingUploadDelegate;
+  /** `$executeRawUnsafe`: the PostgreSQL advisory lock. */
   $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
 }
 
 /** A PrismaClient, structurally: its model, raw SQL and interactive transactions. */
 export interface PendingUploadPrisma extends PendingUploadClient {
+  /** An interactive transaction, in which a reservation counts and inserts. */
   $transaction<T>(work: (tx: PendingUploadClient) => Promise<T>, options?: { maxWait?: number; timeout?: number }): PromiseLike<T>;
 }
 
