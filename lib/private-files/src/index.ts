@@ -12,6 +12,7 @@
 //   next-private-files/tus        resumable uploads (tus 1.0, @tus/server), the PostgreSQL locker
 //   next-private-files/direct     direct-to-S3 uploads through presigned URLs (pulls in @aws-sdk)
 //   next-private-files/next       instrumentation shims, proxy and route helpers
+//   next-private-files/clamav     clamdScanner: ClamAV (clamd) as the upload scanner (node:net only)
 
 export { definePrivateFiles } from "./config/define.js";
 export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy } from "./config/define.js";

@@ -122,6 +122,16 @@ describe("the subpath entries", () => {
     expect(heavyLoaded(loaded)).toEqual(["vitest"]);
   });
 
+  it("next-private-files/clamav loads node:net and nothing heavy (no client library, no node:http)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const clamav = await report("next-private-files/clamav");
+    expect(clamav.imports.some(({ url }) => url.endsWith("/lib/private-files/dist/scan/clamd.js"))).toBe(true);
+    const loaded = loadedPackages(clamav);
+    expect(loaded).toContain("node:net");
+    expect(heavyLoaded(loaded)).toEqual([]);
+    // Only the kit itself: no npm package at all.
+    expect([...loaded].filter((name) => !name.startsWith("node:") && name !== "next-private-files")).toEqual([]);
+  });
+
   it("only next-private-files/testing declares vitest, as an optional peer dependency", () => {
     const manifest = kitManifest() as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
     expect(manifest.peerDependencies?.vitest).toBeDefined();
@@ -156,8 +166,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the twelve entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./direct", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
+  it("has the thirteen entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }
