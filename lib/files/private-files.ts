@@ -14,6 +14,7 @@ import { connectAuditTrail } from "./audit-trail";
 import { deliveryFromEnv } from "./delivery";
 import { refusalPage } from "./refusal-page";
 import { storageFromEnv } from "./storage";
+import { scannerFromEnv } from "./scanner";
 import { uploadLimitsFromEnv } from "./upload-limits";
 import { MAX_DESCRIPTION } from "./submission-rules";
 import { recordUploadRefusal } from "./upload-audit";
@@ -113,6 +114,9 @@ export const privateFiles = definePrivateFiles({
   // 2 GiB per user, 4 multipart uploads at once, unfinished resumable and direct
   // uploads reserved against the quota (./upload-limits.ts), held in the database.
   uploads: uploadLimitsFromEnv(),
+  // Every completed upload is scanned before its record exists, when CLAMD_SOCKET or
+  // CLAMD_HOST names a clamd (./scanner.ts); an infected or unscanned file is never kept.
+  scan: scannerFromEnv(),
   // Uploads refused after their bytes arrived get an UploadEvent row.
   on: { uploadRefused: recordUploadRefusal },
   delivery: deliveryFromEnv(),

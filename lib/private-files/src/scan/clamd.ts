@@ -17,7 +17,7 @@ export interface ClamdScannerOptions {
    * last one) before the scan fails closed, in ms. Time spent waiting for the upload's own
    * bytes does not count. Scanning a big file takes clamd a while after its last byte: raise
    * this for multi-gigabyte uploads.
-   * @default 30000
+   * @default 150000
    */
   readonly timeoutMs?: number;
   /**
@@ -39,7 +39,8 @@ export interface ClamdScanner extends Scanner {
   ping(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+// More than clamd's own MaxScanTime (120 s by default): a scan that takes long is ended by clamd, with an answer.
+const DEFAULT_TIMEOUT_MS = 150_000;
 const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
 /**

@@ -211,7 +211,7 @@ async function scanSaved(config: ResolvedConfig, storage: FileStorage, saved: St
   } catch (error) {
     await storage.delete(saved.path).catch((failure: unknown) => config.logger.error("a refused upload's bytes could not be deleted", { path: saved.path, error: failure }));
     if (!(error instanceof InfectedUploadError || error instanceof ScannerUnavailableError)) throw error;
-    if (error instanceof ScannerUnavailableError) config.logger.error("an upload could not be scanned, so it was not kept", { error: error.cause ?? error.message });
+    if (error instanceof ScannerUnavailableError) config.logger.error("an upload could not be scanned, so it was not kept", { error: error.message, cause: error.cause });
     const session = options.request ? await config.getSession(options.request).catch(() => null) : null;
     await announceRefusal(config, {
       model: options.model,

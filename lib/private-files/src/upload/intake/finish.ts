@@ -124,7 +124,7 @@ export async function finishUpload<M extends Record<string, AnyPrivateModel>, T>
     } catch (error) {
       if (error instanceof InfectedUploadError) return refuse("infected", error, error.signature);
       if (error instanceof ScannerUnavailableError) {
-        config.logger.error("an upload could not be scanned, so it was not kept", { model: pending.model, field: pending.field, error: error.cause ?? error.message });
+        config.logger.error("an upload could not be scanned, so it was not kept", { model: pending.model, field: pending.field, error: error.message, cause: error.cause });
         return refuse("scanner-unavailable", error);
       }
       throw error;
