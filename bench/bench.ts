@@ -13,13 +13,16 @@
 //   B3  the server's peak RSS during 8 concurrent large downloads, and RSS and
 //       descriptors after 1,000 aborted downloads, against its idle baseline;
 //   B4  the same through nginx with X-Accel-Redirect, against nginx direct (and the
-//       empty route through the same nginx).
+//       empty route through the same nginx);
+//   B5  a large upload (1 GiB), MB/s through the kit by tus and by the multipart form,
+//       against nginx storing the body (dav PUT) and a presigned PUT to s3rver.
 // Prints a table, writes bench/results/<timestamp>.json, latest.json and latest.svg.
 //
 // --quick (or BENCH_QUICK=1): a few seconds per case and a 256 MiB large file; exits 1
 // only when a ratio falls below its CI guard (see report.ts). --profile: runs only B1's
 // kit case with `node --cpu-prof` and summarises where the server's time goes.
 // BENCH_ONLY=b1,b3 runs some cases (no files written). BENCH_KEEP=1 keeps the temp directory.
+/// <reference path="../tests/support/s3rver-module.d.ts" />
 import type { ChildProcess } from "node:child_process";
 import { createCipheriv, createHash } from "node:crypto";
 import fs from "node:fs";
@@ -31,6 +34,10 @@ import { descriptors, eventually, treeRss } from "../tests/integration/support/p
 import { bin, freePort, ROOT, runAsync, serverEnv, startNext, stopServer } from "../tests/integration/support/server";
 import { signInAt } from "../tests/integration/support/sign-in";
 import { abortMany, download, runningClients, wrk, type RateResult, type ThroughputResult } from "./clients";
+import { nginxPutLocation, uploadCases } from "./uploads";
+import { startS3rver, type TestS3Server } from "../tests/support/s3rver";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { summariseProfiles } from "./profile";
 import { checks, markdown, svgChart, type Machine, type Results } from "./report";
 
@@ -41,8 +48,8 @@ const GiB = 1024 * MiB;
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 const profiling = argv.includes("--profile");
-const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4").toLowerCase().split(",").map((s) => s.trim()));
-const partial = only.size < 4 || profiling;
+const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4,b5").toLowerCase().split(",").map((s) => s.trim()));
+const partial = only.size < 5 || profiling;
 const keep = process.env.BENCH_KEEP === "1";
 
 const SETTINGS = quick
@@ -58,7 +65,7 @@ const PUBLIC_DIR = path.join(ROOT, "public", "bench-public");
 // ---------------------------------------------------------------------------
 // Cleanup on every exit path: servers, nginx, clients, temp directory, public/ files.
 
-const resources: { step?: ChildProcess; servers: Set<ChildProcess>; nginx?: { stop(): Promise<void> }; workDir?: string; publicCreated?: boolean } = {
+const resources: { step?: ChildProcess; servers: Set<ChildProcess>; nginx?: { stop(): Promise<void> }; s3?: TestS3Server; workDir?: string; publicCreated?: boolean } = {
   servers: new Set(),
 };
 let cleaning: Promise<void> | undefined;
@@ -75,6 +82,7 @@ function cleanup(): Promise<void> {
     resources.step?.kill("SIGTERM");
     for (const child of runningClients) child.kill("SIGKILL");
     await resources.nginx?.stop();
+    await resources.s3?.stop();
     await Promise.all([...resources.servers].map(stopServer));
     removePublic();
     if (resources.workDir) {
@@ -150,7 +158,9 @@ function machine(): Machine {
   };
 }
 
-function nginxConf(o: { dir: string; port: number; upstreamPort: number; storageRoot: string; directRoot: string }): string {
+function nginxConf(o: { dir: string; port: number; upstreamPort: number; storageRoot: string; directRoot: string; davRoot: string }): string {
+  fs.mkdirSync(path.join(o.davRoot, "upload-sink"), { recursive: true });
+  fs.mkdirSync(path.join(o.dir, "dav-temp"), { recursive: true });
   return `
 # The bench's nginx: loopback only; one worker (the app serves from one JavaScript
 # thread, and the clients need the other core); as root to read the bench's temp files.
@@ -190,6 +200,7 @@ ${harnessTempPaths(o.dir)}
     location /direct/ {
       alias ${o.directRoot}/;
     }
+${nginxPutLocation({ root: o.davRoot, tempDir: path.join(o.dir, "dav-temp") })}
   }
 }
 `;
@@ -292,7 +303,9 @@ async function main(): Promise<number> {
   const [port, accelPort, nginxPort] = [await freePort(), await freePort(), await freePort()];
   // SESSION_CHECK_TTL_MS: the demo's default (30 s; the tests shorten it to 1 s), so B1
   // measures the sign-out check as deployed: one user lookup per user per 30 s.
-  const benchEnv = { PRIVATE_FILES_BENCH: "1", PRIVATE_FILES_BENCH_DIR: directRoot, SESSION_CHECK_TTL_MS: "30000" };
+  // PRIVATE_FILES_QUOTA_BYTES and _MAX_UPLOAD_BYTES (the demo's 2 GiB, not the tests' 5 MiB): B5
+  // uploads several large files as alice; the limits are not what it measures.
+  const benchEnv = { PRIVATE_FILES_BENCH: "1", PRIVATE_FILES_BENCH_DIR: directRoot, SESSION_CHECK_TTL_MS: "30000", PRIVATE_FILES_QUOTA_BYTES: String(1024 * GiB), PRIVATE_FILES_MAX_UPLOAD_BYTES: String(2 * GiB) };
   const env: NodeJS.ProcessEnv = { ...serverEnv(port, `file:${databasePath}`, storageRoot), ...benchEnv };
 
   // Files: small.bin and large.bin, the same inodes in the storage root, public/ and nginx's root.
@@ -344,8 +357,8 @@ async function main(): Promise<number> {
   const authHeaders = [`Cookie: ${cookie}`];
 
   const nginxBase = `http://127.0.0.1:${nginxPort}`;
-  if (!profiling && (only.has("b1") || only.has("b2") || only.has("b4"))) {
-    resources.nginx = await startNginxWith(nginxConf({ dir: path.join(workDir, "nginx"), port: nginxPort, upstreamPort: accelPort, storageRoot, directRoot }), {
+  if (!profiling && (only.has("b1") || only.has("b2") || only.has("b4") || only.has("b5"))) {
+    resources.nginx = await startNginxWith(nginxConf({ dir: path.join(workDir, "nginx"), port: nginxPort, upstreamPort: accelPort, storageRoot, directRoot, davRoot: path.join(workDir, "dav") }), {
       port: nginxPort,
       dir: path.join(workDir, "nginx"),
     });
@@ -458,6 +471,10 @@ async function main(): Promise<number> {
       `B3: ${ABORTS} aborted downloads in ${((Date.now() - started) / 1000).toFixed(1)} s: descriptors ${idleDescriptors} -> ${after.total} (${after.onFile} on the file${settled ? "" : ", not settled after 20 s"}), RSS ${(results.b3.afterAbortsRss / MiB).toFixed(1)} MiB`,
     );
   }
+  if (only.has("b5")) {
+    checkInterrupted();
+    results.b5 = await measureUploads({ workDir, storageRoot, databasePath, base, cookie, nginxBase });
+  }
   await stopServer(server);
   resources.servers.delete(server);
 
@@ -537,6 +554,60 @@ async function main(): Promise<number> {
   const missed = results.checks.filter((c) => !c.met);
   console.log(`targets: ${results.checks.length - missed.length} of ${results.checks.length} met${missed.length ? ` (missed: ${missed.map((c) => c.label).join("; ")})` : ""}; CI guard: ok`);
   return 0;
+}
+
+/** B5: each case uploads the same large file; between rounds what was stored is removed. */
+async function measureUploads(o: { workDir: string; storageRoot: string; databasePath: string; base: string; cookie: string; nginxBase: string }): Promise<NonNullable<Results["b5"]>> {
+  const size = SETTINGS.largeBytes;
+  const file = path.join(o.workDir, "upload.mp4");
+  // An MP4's leading bytes (the demo's submissions check them), then the pattern.
+  writePattern(file, size);
+  const head = Buffer.from("000000186674797069736f6d0000020069736f6d69736f32", "hex");
+  const fd = fs.openSync(file, "r+");
+  fs.writeSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  resources.s3 = await startS3rver({ buckets: ["bench-uploads"] });
+  const s3 = new S3Client({ endpoint: resources.s3.endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  let objects = 0;
+  const cases = uploadCases({
+    file,
+    name: "bench-upload.mp4",
+    base: o.base,
+    cookie: o.cookie,
+    nginxPutUrl: (name) => `${o.nginxBase}/upload-sink/${name}`,
+    presignedPut: (length) => getSignedUrl(s3, new PutObjectCommand({ Bucket: "bench-uploads", Key: `upload-${++objects}.bin`, ContentLength: length, ContentType: "application/octet-stream" }), { expiresIn: 600 }),
+  });
+  // Each upload is checked once before timing: the kit's copies are byte-exact.
+  const removeStored = () => {
+    fs.rmSync(path.join(o.storageRoot, "submissions"), { recursive: true, force: true });
+    fs.rmSync(path.join(o.workDir, "dav", "upload-sink"), { recursive: true, force: true });
+    fs.mkdirSync(path.join(o.workDir, "dav", "upload-sink"), { recursive: true });
+    const db = new Database(o.databasePath, { timeout: 10_000 });
+    try {
+      db.prepare(`DELETE FROM FileSubmission WHERE description = 'bench'`).run();
+    } finally {
+      db.close();
+    }
+  };
+  console.log(`B5: one ${size / MiB} MiB upload at a time, ${SETTINGS.largeRounds} round(s)`);
+  const measured = await rounds(["tus", "multipart", "ceiling", "nginx", "s3"] as const, SETTINGS.largeRounds, async (c) => {
+    const r = await cases[c]();
+    console.log(`  ${c}: ${mb(r)}`);
+    removeStored();
+    return r;
+  });
+  // The S3 object really is the file: a ranged read of its end.
+  const tail = await s3.send(new GetObjectCommand({ Bucket: "bench-uploads", Key: `upload-${objects}.bin`, Range: `bytes=${size - 16}-${size - 1}` }));
+  const tailBytes = Buffer.from(await tail.Body!.transformToByteArray());
+  const expected = Buffer.alloc(16);
+  const fdr = fs.openSync(file, "r");
+  fs.readSync(fdr, expected, 0, 16, size - 16);
+  fs.closeSync(fdr);
+  if (!tailBytes.equals(expected)) throw new Error("B5: the presigned PUT stored other bytes");
+  await resources.s3.stop();
+  resources.s3 = undefined;
+  fs.rmSync(file, { force: true });
+  return Object.fromEntries(Object.entries(measured).map(([c, list]) => [c, best(list)])) as NonNullable<Results["b5"]>;
 }
 
 main()

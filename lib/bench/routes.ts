@@ -76,3 +76,19 @@ export async function naiveRoute(_request: Request, context: { params: Promise<{
   const body = Readable.toWeb(fs.createReadStream(/* turbopackIgnore: true */ file)) as ReadableStream<Uint8Array>;
   return new Response(body, { headers: { "Content-Type": "application/octet-stream" } });
 }
+
+/**
+ * The upload ceiling: a route that writes its request body to a file in the bench's
+ * directory and nothing else (no session, no checks), what any Next.js route handler
+ * pays to take an upload: Next's request stream, one web-to-Node conversion, a write.
+ */
+export async function sinkRoute(request: Request): Promise<Response> {
+  const dir = benchDirectory();
+  if (dir === null || !request.body) return notFound();
+  const target = path.join(dir, "sink.bin");
+  const { pipeline } = await import("node:stream/promises");
+  await pipeline(Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>), fs.createWriteStream(target));
+  const { size } = await fs.promises.stat(target);
+  await fs.promises.rm(target, { force: true });
+  return new Response(null, { status: 204, headers: { "X-Received": String(size) } });
+}
