@@ -55,6 +55,9 @@ const sha256OfFile = async (file: string) => {
   return hash.digest("hex");
 };
 
+/** The id of the test user's newest submission, 0 for none. */
+const newestSubmissionId = () => newestSubmission().then((row) => row.id, () => 0);
+
 /** The newest submission of the test user: what the upload's onUploadComplete recorded. */
 async function newestSubmission(): Promise<{ id: number; file: string; fileName: string; fileSize: number }> {
   const [row] = await query<{ id: number; file: string; fileName: string; fileSize: number | string }>(
@@ -180,7 +183,7 @@ describe.skipIf(chromiumMissing() !== null)("resumable uploads in the browser", 
 
   it("a dropped connection is retried by itself: back online, the upload goes on and completes without a new upload", async () => {
     await page.reload();
-    const before = (await newestSubmission()).id;
+    const before = await newestSubmissionId();
     await throttle(THROTTLE_BYTES_PER_SECOND);
     const tus = recordTus();
     await page.locator("#upload-file").setInputFiles(videoPath);
@@ -204,7 +207,7 @@ describe.skipIf(chromiumMissing() !== null)("resumable uploads in the browser", 
 
   it("Pause stops sending, Resume goes on from the server's offset, and the stored file has the original's sha256", async () => {
     await page.reload();
-    const before = (await newestSubmission()).id;
+    const before = await newestSubmissionId();
     await throttle(THROTTLE_BYTES_PER_SECOND);
     await page.locator("#upload-file").setInputFiles(videoPath);
     await page.getByRole("button", { name: "Upload", exact: true }).click();
