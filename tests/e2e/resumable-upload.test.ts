@@ -42,7 +42,7 @@ async function writeVideo(target: string, size: number): Promise<string> {
     const chunk = randomBytes(Math.min(8 * MiB, size - written));
     if (written === 0) chunk.set([0, 0, 0, 0x18, ...Buffer.from("ftypisom")]);
     hash.update(chunk);
-    if (!out.write(chunk)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
     written += chunk.length;
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));

@@ -77,7 +77,7 @@ describe("resumable uploads at /uploads", () => {
 
   it("refuses another site's creation (403) before anything is reserved", async () => {
     const pending = await pendingRows();
-    for (const headers of [{ Origin: EVIL }, { "Sec-Fetch-Site": "cross-site" }]) {
+    for (const headers of [{ Origin: EVIL }, { "Sec-Fetch-Site": "cross-site" }] as Record<string, string>[]) {
       const sent = await create(1000, headers);
       expect(sent.status, sent.body).toBe(403);
       expect(JSON.parse(sent.body).error).toMatch(/cross-site request refused/);
