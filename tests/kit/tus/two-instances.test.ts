@@ -121,7 +121,7 @@ describe("two instances over PostgreSQL and S3", () => {
   it.each([
     ["pg", "waits for A to let go of the lock, then refuses B's stale PATCH (409)"],
     ["memory", "lets B write while A still holds the upload (one MemoryLocker per process: the hazard)"],
-  ] as const)("with the %s locker, B's PATCH for an upload A is writing %s", { timeout: 120_000 }, async (locker) => {
+  ] as const)("with the %s locker, B's PATCH for an upload A is writing %s", { timeout: 120_000 }, async (locker: "pg" | "memory", _what: string) => {
     const prefix = `two-lock-${locker}/`;
     const [a, b] = await Promise.all([instance("A", locker, prefix), instance("B", locker, prefix)]);
     const data = Buffer.concat([Buffer.from("%PDF-1.7\n"), randomBytes(3 * MiB)]);

@@ -29,7 +29,10 @@ export interface UploadRouteOptions<T, S extends AnySession = AnySession> {
    * @default 3000
    */
   lockDrainTimeoutMs?: number;
-  /** For S3 fields: `@tus/s3-store`'s tuning. */
+  /**
+   * For S3 fields: `@tus/s3-store`'s tuning.
+   * Unset: its defaults (8 MiB parts, 60 part uploads at once).
+   */
   s3?: {
     /** Bytes per multipart part (at least 5 MiB). @default 8 MiB */
     partSize?: number;

@@ -3,15 +3,19 @@ import { ERRORS, type Lock, type Locker, type RequestRelease } from "@tus/utils"
 
 /** The little of a `pg` pooled client the locker uses (structural: the kit does not import `pg`). */
 export interface AdvisoryLockClient {
+  /** Runs one statement. */
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Back to the pool; with an error, the connection is closed (and its locks with it). */
   release(error?: Error | boolean): void;
+  /** A LISTEN notification, or the connection's error. */
   on(event: "notification", listener: (message: { channel: string; payload?: string }) => void): unknown;
+  /** The connection failed (the locker then drops it). */
   on(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** The little of a `pg` Pool the locker uses. */
 export interface AdvisoryLockPool {
+  /** A connection of its own, until `release()`. */
   connect(): Promise<AdvisoryLockClient>;
 }
 
