@@ -118,11 +118,12 @@ describe.skipIf(chromiumMissing() !== null)("alice in the browser", () => {
     await input.setInputFiles({ name: "huge.txt", mimeType: "text/plain", buffer: Buffer.alloc(maxUploadBytes() + 1, "a") });
     expect(await error.textContent()).toBe(`“huge.txt” is too large (${formatSize(maxUploadBytes() + 1)}): the limit is ${formatSize(maxUploadBytes())}.`);
 
-    // The extension passes the form's check; the server reads the bytes and answers 415.
+    // The extension passes the form's check (and the resumable upload's creation); the
+    // server reads the first bytes the form sends (PATCH /uploads/<id>) and answers 415.
     await input.setInputFiles({ name: "photo.png", mimeType: "image/png", buffer: Buffer.from("%PDF-1.7\n% not a PNG\n") });
     expect(await error.count()).toBe(0);
     const [answer] = await Promise.all([
-      page.waitForResponse((response) => response.url().endsWith("/api/files") && response.request().method() === "POST"),
+      page.waitForResponse((response) => new URL(response.url()).pathname.startsWith("/uploads/") && response.request().method() === "PATCH"),
       page.getByRole("button", { name: "Upload" }).click(),
     ]);
     expect(answer.status()).toBe(415);
