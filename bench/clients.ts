@@ -23,7 +23,8 @@ export interface ThroughputResult {
 /** Child processes the bench started that are still running: stopped on Ctrl-C. */
 export const runningClients = new Set<import("node:child_process").ChildProcess>();
 
-function capture(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a client to its end (stopped on Ctrl-C with the bench), with what it printed. */
+export function capture(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     runningClients.add(child);

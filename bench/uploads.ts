@@ -2,9 +2,8 @@
 // file) and by the multipart form, against nginx storing the same body to disk (a `dav`
 // PUT location) and a presigned PUT straight to s3rver. Every case is one curl with the
 // same file, the same loopback and `Expect:` off, so only the receiving side differs.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
-import { runningClients, type ThroughputResult } from "./clients";
+import { capture, type ThroughputResult } from "./clients";
 
 /** What curl reports of one upload. */
 interface Sent {
@@ -14,26 +13,15 @@ interface Sent {
   readonly headers: string;
 }
 
-function curl(args: readonly string[]): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    // -D -: the headers on stdout before the body; -w: status and bytes sent, last.
-    const child = spawn("curl", ["-sS", "-H", "Expect:", "-D", "-", "-w", "\n%{http_code} %{size_upload}", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    runningClients.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      runningClients.delete(child);
-      const lastLine = stdout.slice(stdout.lastIndexOf("\n") + 1);
-      const [status, uploaded] = lastLine.split(" ").map(Number);
-      const response = stdout.slice(0, stdout.lastIndexOf("\n"));
-      const split = response.indexOf("\r\n\r\n");
-      if (code !== 0) reject(new Error(`curl ${args.join(" ")}: exit ${code} ${stderr}`));
-      else resolve({ status: status!, uploaded: uploaded!, headers: split >= 0 ? response.slice(0, split) : response, body: split >= 0 ? response.slice(split + 4) : "" });
-    });
-  });
+async function curl(args: readonly string[]): Promise<Sent> {
+  // -D -: the headers on stdout before the body; -w: status and bytes sent, last.
+  const { code, stdout, stderr } = await capture("curl", ["-sS", "-H", "Expect:", "-D", "-", "-w", "\n%{http_code} %{size_upload}", ...args]);
+  if (code !== 0) throw new Error(`curl ${args.join(" ")}: exit ${code} ${stderr}`);
+  const lastLine = stdout.slice(stdout.lastIndexOf("\n") + 1);
+  const [status, uploaded] = lastLine.split(" ").map(Number);
+  const response = stdout.slice(0, stdout.lastIndexOf("\n"));
+  const split = response.indexOf("\r\n\r\n");
+  return { status: status!, uploaded: uploaded!, headers: split >= 0 ? response.slice(0, split) : response, body: split >= 0 ? response.slice(split + 4) : "" };
 }
 
 /** Times one upload; throws unless the answer is one of `expected` and every byte was sent. */
