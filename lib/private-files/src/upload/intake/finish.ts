@@ -10,6 +10,7 @@ import type { PendingUpload, UploadVia } from "../pending/types.js";
 import { UploadMismatchError, UploadNotSavedError, UploadTargetError } from "./errors.js";
 import { assertLeadingBytes } from "./leading-bytes.js";
 import { announceRefusal } from "./refusal.js";
+import type { OpenedFile } from "../../storage/types.js";
 import { uploadTarget, type UploadTarget } from "./target.js";
 
 /** What `onUploadComplete` is given: a checked, scanned file in the field's storage, with no record yet. */
@@ -159,7 +160,7 @@ export async function finishUpload<M extends Record<string, AnyPrivateModel>, T>
 }
 
 /** The first `bytes` bytes, then the file closed. */
-async function leadingBytes(opened: NonNullable<Awaited<ReturnType<UploadTarget["storage"]["open"]>>>, bytes: number): Promise<Uint8Array> {
+async function leadingBytes(opened: OpenedFile, bytes: number): Promise<Uint8Array> {
   if (bytes === 0) {
     await opened.close();
     return new Uint8Array(0);
