@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GALLERY_PHOTOS } from "@/scripts/gallery-photos";
 import { baseUrl } from "../integration/support/context";
@@ -51,6 +52,19 @@ function candidates(srcset: string, base: string): Candidate[] {
 }
 
 const widthOf = (url: string) => Number(new URL(url).searchParams.get("w"));
+
+/**
+ * The width of the image the kit sent for `url`, decoded from the response the browser
+ * got. Not `naturalWidth`: for a `w` candidate of srcset, Chromium reports the
+ * density-corrected width (the bitmap's width times the slot's size over the
+ * candidate's `w`: a 1600px original picked as 256w for a 200px slot reads 1250).
+ */
+async function servedWidth(responses: readonly Response[], url: string): Promise<number> {
+  const answer = responses.find((response) => response.url() === url);
+  if (!answer) throw new Error(`no response for ${url}`);
+  const { width } = await sharp(await answer.body()).metadata();
+  return width;
+}
 
 /** What the browser saw of one page: every response, every console error. */
 function watch(page: Page) {
@@ -183,11 +197,11 @@ describe.skipIf(chromiumMissing() !== null)("the gallery and thumbnails in the b
       expect(other.title).toBe(image.title);
       // Two columns of 50vw (200px) against three of 266px: 256w and 384w of Next's widths.
       expect(widthOf(image.currentSrc), image.title).toBeLessThan(widthOf(other.currentSrc));
-      for (const shown of [image, other]) {
+      for (const [shown, { seen }] of [[image, narrow], [other, wide]] as const) {
         if (!GALLERY_PHOTOS.some((photo) => photo.title === shown.title)) continue;
         const w = widthOf(shown.currentSrc);
         // The kit snapped w to a declared width: the image is the variant, not the original.
-        expect(variantWidths(w, originalWidth(shown.title)), `${shown.title} at w=${w}`).toContain(shown.naturalWidth);
+        expect(variantWidths(w, originalWidth(shown.title)), `${shown.title} at w=${w}`).toContain(await servedWidth(seen.responses, shown.currentSrc));
       }
     }
     for (const { seen } of [narrow, wide]) {
@@ -230,7 +244,7 @@ describe.skipIf(chromiumMissing() !== null)("the gallery and thumbnails in the b
     expect(answer?.status()).toBe(200);
     expect(answer?.headers()["content-type"]).toMatch(/^image\//);
     // Needs the variants: the smallest declared width, not the 1600px original.
-    expect(variantWidths(64, originalWidth(title))).toContain(shown.naturalWidth);
+    expect(variantWidths(64, originalWidth(title))).toContain(await servedWidth(seen.responses, shown.currentSrc));
 
     // Every thumbnail of the list loaded (the seeded PNG logo among them).
     const previews = page.getByTestId("image-preview");
