@@ -47,6 +47,7 @@ describe("privateImageLoader", () => {
     expect(load(`${path}?token=a%2Bb%2F%3D&note=x+y`)).toBe(`${path}?token=a%2Bb%2F%3D&note=x+y&w=640`);
     // An escape that does not decode is left alone (the route decides about it), not thrown on.
     expect(load("/files/A/b/1/x%zz.png?bad=%E2%82&w=1")).toBe("/files/A/b/1/x%zz.png?bad=%E2%82&w=640");
+    expect(load("/files/A/b/1/x.png?%zz=1&w%=2&w=3")).toBe("/files/A/b/1/x.png?%zz=1&w%=2&w=640");
   });
 
   it("drops an empty query or stray ampersands, and keeps a fragment last", () => {
