@@ -25,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user && (
               <nav aria-label="Main" className="site-nav">
                 <Link href="/">My files</Link>
+                <Link href="/gallery">Gallery</Link>
                 {user.isStaff && <Link href="/staff">Staff</Link>}
               </nav>
             )}

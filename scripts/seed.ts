@@ -1,10 +1,12 @@
-// Seeds the demo database and storage: three users, one file per model, and a video.
+// Seeds the demo database and storage: three users, one file per model, a video, and the
+// gallery's photos.
 // Idempotent: running it again changes nothing that is already there.
 import { deflateSync, crc32 } from "node:zlib";
 import { storeUpload } from "next-private-files/upload";
 import { hashPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/prisma";
 import { privateFiles } from "@/lib/files/private-files";
+import { GALLERY_PHOTOS, renderGalleryPhoto } from "./gallery-photos";
 import { sampleVideo } from "./sample-video";
 
 const password = process.env.DEMO_PASSWORD || "demo-password";
@@ -81,6 +83,15 @@ async function main() {
     const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([sampleVideo()], "welcome.mp4"), SEEDED);
     await prisma.sharedImage.create({
       data: { title: "Welcome video", image: stored.path, imageName: stored.originalName, imageSize: stored.size },
+    });
+  }
+  // The gallery (app/gallery): photos large enough that their variants are real reductions.
+  for (const photo of GALLERY_PHOTOS) {
+    if (await prisma.sharedImage.findUnique({ where: { title: photo.title } })) continue;
+    const bytes = new Uint8Array(await renderGalleryPhoto(photo));
+    const stored = await storeUpload(privateFiles, "SharedImage", "image", new File([bytes], photo.name), SEEDED);
+    await prisma.sharedImage.create({
+      data: { title: photo.title, image: stored.path, imageName: stored.originalName, imageSize: stored.size },
     });
   }
   console.log(`seeded: ${USERS.map((u) => u.email).join(", ")} (password from DEMO_PASSWORD or "demo-password")`);

@@ -1,6 +1,8 @@
 import mime from "mime";
+import { hasVariants } from "@/lib/files/image-types";
 import type { FileItem } from "@/lib/files/list-files";
 import { formatDate, formatSize } from "./format";
+import { PrivateImage } from "./private-image";
 import { ShareLinks } from "./share-links";
 
 /** What the row shows beside the link: the file itself, for the inline (SharedImage) field. */
@@ -13,8 +15,13 @@ function Preview({ item }: { item: FileItem }) {
       <video src={item.url} controls preload="metadata" width={240} className="preview-video" aria-label={`${item.description} (video, no sound)`} data-testid="video-preview" />
     );
   }
+  if (hasVariants(item.filename)) {
+    // next/image with the kit's loader: the browser asks the file route for a variant
+    // (?w=), with its cookie; Next's optimizer would fetch it without one (401).
+    return <PrivateImage src={item.url} alt={item.description} width={64} height={64} sizes="64px" className="preview" data-testid="image-preview" />;
+  }
   if (type.startsWith("image/")) {
-    // Plain <img>: next/image would refetch the private URL without the user's cookie.
+    // SVG: no variants (the kit resizes raster images only).
     return <img src={item.url} alt={item.description} width={64} height={64} className="preview" data-testid="image-preview" />;
   }
   return null;

@@ -47,16 +47,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 
 /**
- * Runs axe-core in the page and fails on any serious or critical violation, naming
- * each rule and element. Pages under a script-free CSP (the file route's refusal
- * pages) need a context with bypassCSP for the injected script to run.
+ * Runs axe-core in the page and fails on any serious or critical violation (with
+ * `{ every: true }`, on any violation at all), naming each rule and element. Pages under
+ * a script-free CSP (the file route's refusal pages) need a context with bypassCSP for
+ * the injected script to run.
  */
-export async function expectAccessible(page: Page): Promise<void> {
+export async function expectAccessible(page: Page, options: { every?: boolean } = {}): Promise<void> {
   await page.addScriptTag({ path: AXE });
   const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
   expect(results.passes.length, "axe ran its rules").toBeGreaterThan(0);
   const serious = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .filter((v) => options.every || v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(serious, `axe on ${page.url()}`).toEqual([]);
 }

@@ -132,6 +132,16 @@ describe("the subpath entries", () => {
     expect([...loaded].filter((name) => !name.startsWith("node:") && name !== "next-private-files")).toEqual([]);
   });
 
+  it("next-private-files/image loads nothing but itself: no next, no react, no Node built-in, no kit core (it runs in the browser)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const image = await report("next-private-files/image");
+    expect(image.imports.some(({ url }) => url.endsWith("/lib/private-files/dist/image/loader.js"))).toBe(true);
+    const loaded = loadedPackages(image);
+    expect([...loaded]).toEqual(["next-private-files"]);
+    // Only the entry and its own modules, none of the core's (index.js, route/, http/…).
+    const kitFiles = image.imports.map(({ url }) => url).filter((url) => url.includes("/lib/private-files/dist/")).map((url) => url.slice(url.indexOf("/dist/") + 6)).sort();
+    expect(kitFiles).toEqual(["image.js", "image/loader.js", "image/query.js"]);
+  });
+
   it("only next-private-files/testing declares vitest, as an optional peer dependency", () => {
     const manifest = kitManifest() as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
     expect(manifest.peerDependencies?.vitest).toBeDefined();
@@ -166,8 +176,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the thirteen entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
+  it("has the fourteen entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./image", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }
