@@ -56,13 +56,27 @@ async function madeLines(id: number): Promise<string[]> {
 }
 
 describe("two instances, one PostgreSQL, one bucket", () => {
-  it("20 concurrent first requests, 10 at each instance, make exactly one file and one resize; all get its bytes", async () => {
-    const original = await sharp({ create: { width: 3000, height: 2000, channels: 3, background: "#336699" } }).jpeg().toBuffer();
+  /** A SharedImage whose original is a JPEG in the bucket. */
+  async function inBucket(width: number, height: number): Promise<{ id: number; stored: string; path: string }> {
+    const original = await sharp({ create: { width, height, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } }).jpeg().toBuffer();
     const stored = `images/${randomUUID()}.jpg`;
     await client.send(new PutObjectCommand({ Bucket: S3_TEST_BUCKET, Key: `${PREFIX}/${stored}`, Body: original }));
     const id = await insertImage({ file: stored, fileName: "big.jpg", fileSize: original.length, title: `two instances ${randomUUID()}` });
     images.push(id);
-    const url = `/files/SharedImage/image/${id}/big.jpg?variant=preview`;
+    return { id, stored, path: `/files/SharedImage/image/${id}/big.jpg` };
+  }
+
+  it("20 concurrent first requests, 10 at each instance, make exactly one file and one resize; all get its bytes", async () => {
+    // Both instances warm (the route, the session, sharp loaded), so neither is still
+    // starting up when the other has finished: without a shared lock both would resize.
+    const warm = await inBucket(400, 300);
+    for (const instance of instances) {
+      const response = await fetch(`${instance.base}${warm.path}?variant=thumb`, { headers: { Cookie: alice.header } });
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+    }
+    const { id, stored, path: filePath } = await inBucket(6000, 4000);
+    const url = `${filePath}?variant=preview`;
 
     const answers = await Promise.all(
       Array.from({ length: 20 }, async (_, i) => {
@@ -83,5 +97,6 @@ describe("two instances, one PostgreSQL, one bucket", () => {
     const again = await fetch(`${instances[1]!.base}${url}`, { headers: { Cookie: alice.header } });
     const meta = await sharp(Buffer.from(await again.arrayBuffer())).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", 1280, 853]);
+    expect(await madeLines(id)).toHaveLength(1);
   });
 });
