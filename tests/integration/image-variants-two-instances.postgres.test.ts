@@ -58,7 +58,7 @@ async function madeLines(id: number): Promise<string[]> {
 describe("two instances, one PostgreSQL, one bucket", () => {
   /** A SharedImage whose original is a JPEG in the bucket. */
   async function inBucket(width: number, height: number): Promise<{ id: number; stored: string; path: string }> {
-    const original = await sharp({ create: { width, height, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } }).jpeg().toBuffer();
+    const original = await sharp({ create: { width, height, channels: 3, background: "#336699", noise: { type: "gaussian", mean: 128, sigma: 40 } } }).jpeg().toBuffer();
     const stored = `images/${randomUUID()}.jpg`;
     await client.send(new PutObjectCommand({ Bucket: S3_TEST_BUCKET, Key: `${PREFIX}/${stored}`, Body: original }));
     const id = await insertImage({ file: stored, fileName: "big.jpg", fileSize: original.length, title: `two instances ${randomUUID()}` });
