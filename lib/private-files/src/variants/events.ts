@@ -16,8 +16,9 @@ export interface VariantGeneratedEvent {
   readonly key: string;
   /** The variant's format. */
   readonly format: VariantFormat;
-  /** Its size in pixels. */
+  /** Its width in pixels. */
   readonly width: number;
+  /** Its height in pixels. */
   readonly height: number;
   /** Its size in bytes. */
   readonly bytes: number;
