@@ -382,7 +382,8 @@ const MiB = 1024 * 1024;
  *
  * The options are checked here, at start-up, so a mistake fails `next build` or the first
  * import, not a download: a model key with a `/`, a `redirect` delivery on a storage that
- * cannot presign URLs, single-use links without `links.store`, a bad `uploads` limit.
+ * cannot presign URLs, image `variants` on one that cannot `put`, single-use links
+ * without `links.store`, a bad `uploads` limit or `images` option.
  * Link secrets and the default storage are only read when first needed.
  *
  * @param options - The models, the session getter and the shared settings.
@@ -480,7 +481,7 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
 
   assertDeliveriesFit(config);
   assertLinksFit(config);
-  assertVariantsFit(config);
+  assertVariantsFit(config, options.storage);
 
   const requireStore = () => {
     if (!links.store) throw new TypeError("recorded links need links.store in the config");
@@ -595,10 +596,12 @@ function assertDeliveriesFit(config: ResolvedConfig): void {
  * Variants are written with `put`: a field that declares them on a storage without it
  * is refused at start-up, as `redirect` without presigned URLs is.
  */
-function assertVariantsFit(config: ResolvedConfig): void {
+function assertVariantsFit(config: ResolvedConfig, configured: FileStorage | undefined): void {
   for (const { key, compiled } of config.models.values()) {
     for (const field of compiled.fields.values()) {
-      if (field.variants && typeof config.storageOf(field).put !== "function") {
+      // Unset: the default local storage, made on first use (not here), which can put.
+      const storage = field.storage ?? configured;
+      if (field.variants && storage && typeof storage.put !== "function") {
         throw new TypeError(`${key}.${field.name}: variants need a storage that can put files at a given path (localFileStorage, s3Storage)`);
       }
     }
