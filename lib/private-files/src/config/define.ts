@@ -282,6 +282,17 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S exten
    *
    * const link = <a href={privateFiles.fileUrl("invoices", "pdf", invoice)}>Download the invoice</a>;
    * ```
+   * @example
+   * ```tsx
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * type Photo = { id: number; image: string | null };
+   * declare const privateFiles: PrivateFiles<{ photos: PrivateModel<Photo, number, "image"> }>;
+   * declare const photo: Photo;
+   *
+   * // The field declares `variants: { thumb: { width: 320, format: "webp" } }`.
+   * const thumb = <img src={privateFiles.fileUrl("photos", "image", photo, { variant: "thumb" })} alt="" />;
+   * ```
    */
   fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: FileUrlOptions): string;
   /**
