@@ -18,6 +18,7 @@ import { scannerFromEnv } from "./scanner";
 import { uploadLimitsFromEnv } from "./upload-limits";
 import { MAX_DESCRIPTION } from "./submission-rules";
 import { recordUploadRefusal } from "./upload-audit";
+import { imagesFromEnv, logVariantGenerated, SHARED_IMAGE_VARIANTS, SUBMISSION_VARIANTS } from "./image-variants";
 import { groupCommit } from "../db/group-commit";
 import { demoOrigins } from "../http/guard";
 import { prisma } from "../db/prisma";
@@ -72,6 +73,8 @@ export const fileSubmissions = privateModel({
     // Resumable (app/uploads) and direct (app/uploads/direct) uploads: any signed-in
     // user, to their own submissions (the record is made with them as its owner).
     upload: { condition: mayUploadSubmission },
+    // Submitted images get a thumbnail and a preview, owner-only like the original.
+    variants: SUBMISSION_VARIANTS,
   },
 });
 
@@ -83,12 +86,15 @@ export const countedDownloads = privateModel({
   file: { uploadTo: "downloadables", condition: signedIn, originalName: "fileName" },
 });
 
-/** SharedImage.image: any signed-in user, shown inline (an image preview). */
+/**
+ * SharedImage.image: any signed-in user, shown inline (an image preview), with a
+ * thumbnail (made at upload) and widths for srcset (./image-variants.ts).
+ */
 export const sharedImages = privateModel({
   id: intId,
   load: (id) => prisma.sharedImage.findUnique({ where: { id } }),
 }).fields({
-  image: { uploadTo: "images", attachment: false, originalName: "imageName" },
+  image: { uploadTo: "images", attachment: false, originalName: "imageName", variants: SHARED_IMAGE_VARIANTS },
 });
 
 export const privateFiles = definePrivateFiles({
@@ -118,7 +124,10 @@ export const privateFiles = definePrivateFiles({
   // CLAMD_HOST names a clamd (./scanner.ts); an infected or unscanned file is never kept.
   scan: scannerFromEnv(),
   // Uploads refused after their bytes arrived get an UploadEvent row.
-  on: { uploadRefused: recordUploadRefusal },
+  // Each image variant made logs a line (./image-variants.ts).
+  on: { uploadRefused: recordUploadRefusal, variantGenerated: logVariantGenerated },
+  // Variants: the PostgreSQL locker on PostgreSQL, 2 resizes at once, 100 megapixels at most.
+  images: imagesFromEnv(),
   delivery: deliveryFromEnv(),
   // Links are signed with PRIVATE_FILES_LINK_SECRET (and PRIVATE_FILES_LINK_PREVIOUS_SECRETS
   // during a rotation) and recorded in FileLinkToken, shared by every app instance.

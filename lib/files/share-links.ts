@@ -1,11 +1,16 @@
 import { prisma } from "../db/prisma";
 import { privateFiles } from "./private-files";
+import { SUBMISSION_VARIANTS } from "./image-variants";
 
 // The demo's "Share" action: the owner of a FileSubmission makes links to it that work
 // without a session (a 24-hour link, or a single-use one), lists them and revokes them.
 
 export type ShareKind = "24h" | "single-use";
 export const SHARE_KINDS: readonly ShareKind[] = ["24h", "single-use"];
+
+/** The image variants a link may be made for (the link then opens that variant only). */
+export type ShareVariant = keyof typeof SUBMISSION_VARIANTS;
+export const SHARE_VARIANTS = Object.keys(SUBMISSION_VARIANTS) as readonly ShareVariant[];
 
 /** A link as the API shows it to its owner. */
 export interface ShareLink {
@@ -24,14 +29,15 @@ function ownSubmission(userId: number, submissionId: number) {
   return prisma.fileSubmission.findFirst({ where: { id: submissionId, ownerId: userId, file: { not: "" } } });
 }
 
-/** Makes a link to the user's submission; null when it is not theirs. The URL is shown once, here. */
-export async function createShareLink(userId: number, submissionId: number, kind: ShareKind, origin: string): Promise<ShareLink | null> {
+/** Makes a link to the user's submission (or one image variant of it); null when it is not theirs. The URL is shown once, here. */
+export async function createShareLink(userId: number, submissionId: number, kind: ShareKind, origin: string, variant?: ShareVariant): Promise<ShareLink | null> {
   const record = await ownSubmission(userId, submissionId);
   if (!record) return null;
   const link = await privateFiles.createFileLink("FileSubmission", "file", record, {
     expiresIn: 24 * 3600,
     singleUse: kind === "single-use",
     createdBy: String(userId),
+    variant,
   });
   return {
     id: link.id,

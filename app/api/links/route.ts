@@ -1,7 +1,7 @@
 import { readJson, RequestBodyError } from "next-private-files";
 import { currentUser } from "@/lib/auth/current-user";
 import { demoOrigins, refuseForeignRequest } from "@/lib/http/guard";
-import { createShareLink, listShareLinks, SHARE_KINDS, type ShareKind } from "@/lib/files/share-links";
+import { createShareLink, listShareLinks, SHARE_KINDS, SHARE_VARIANTS, type ShareKind, type ShareVariant } from "@/lib/files/share-links";
 
 const json = (status: number, body: unknown) => Response.json(body, { status, headers: { "Cache-Control": "private, no-store" } });
 
@@ -35,13 +35,17 @@ export async function GET(request: Request): Promise<Response> {
   return links ? json(200, { links }) : json(404, { error: "no such file of yours" });
 }
 
-/** Makes a link to one of the user's files: JSON `{ file: <id>, kind: "24h" | "single-use" }`; 201 with the link and its URL. */
+/**
+ * Makes a link to one of the user's files: JSON `{ file: <id>, kind: "24h" | "single-use",
+ * variant?: "thumb" | "preview" }` (a variant: the link opens that image variant only);
+ * 201 with the link and its URL.
+ */
 export async function POST(request: Request): Promise<Response> {
   const refused = refuseForeignRequest(request);
   if (refused) return refused;
   const user = await currentUser();
   if (!user) return json(401, { error: "sign in to share your files" });
-  let body: { file?: unknown; kind?: unknown } | null;
+  let body: { file?: unknown; kind?: unknown; variant?: unknown } | null;
   try {
     body = (await readJson(request, { limit: LINK_BODY_LIMIT })) as typeof body;
   } catch (error) {
@@ -51,6 +55,8 @@ export async function POST(request: Request): Promise<Response> {
   const id = submissionId(body?.file);
   if (id === null) return json(400, { error: "file must be the id of one of your files" });
   if (!SHARE_KINDS.includes(body?.kind as ShareKind)) return json(400, { error: `kind must be one of ${SHARE_KINDS.join(", ")}` });
-  const link = await createShareLink(user.id, id, body?.kind as ShareKind, publicOrigin());
+  const variant = body?.variant;
+  if (variant !== undefined && !SHARE_VARIANTS.includes(variant as ShareVariant)) return json(400, { error: `variant must be one of ${SHARE_VARIANTS.join(", ")}` });
+  const link = await createShareLink(user.id, id, body?.kind as ShareKind, publicOrigin(), variant as ShareVariant | undefined);
   return link ? json(201, link) : json(404, { error: "no such file of yours" });
 }

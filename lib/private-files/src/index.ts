@@ -1,6 +1,7 @@
 // next-private-files: protect the files your records point to, in a Next.js App Router
 // app, after django-private-files. This entry is the core: declarations, conditions,
-// hooks, the route factory, links and local storage. It loads no auth library, no AWS
+// hooks, the route factory, links, image variants (sharp, imported only when one is
+// first made) and local storage. It loads no auth library, no AWS
 // SDK and no `node:http`, and patches nothing. The rest comes from subpaths:
 //   next-private-files/next-auth  the session getter for next-auth 4
 //   next-private-files/authjs     the session getter for Auth.js v5 (next-auth 5)
@@ -15,7 +16,7 @@
 //   next-private-files/clamav     clamdScanner: ClamAV (clamd) as the upload scanner (node:net only)
 
 export { definePrivateFiles } from "./config/define.js";
-export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy } from "./config/define.js";
+export type { PrivateFiles, PrivateFilesHooks, PrivateFilesOptions, UploadPolicy, FileUrlOptions } from "./config/define.js";
 export { privateModel } from "./config/model.js";
 export type { PrivateModel, AnyPrivateModel, ModelBuilder, RecordOf, IdOf, FieldOf, SessionOfModel } from "./config/model.js";
 export { withSession } from "./config/with-session.js";
@@ -65,12 +66,21 @@ export type { FieldLinkOptions, LinksOptions, LinkUse, CreateLinkOptions, FileLi
 export type { LinkDenialReason } from "./links/check-link.js";
 export { LinkSecretError } from "./links/secrets.js";
 
+export { VARIANT_FORMATS } from "./variants/options.js";
+export type { VariantOptions, VariantFormat, VariantFit } from "./variants/options.js";
+export type { ImageOptions } from "./variants/settings.js";
+export type { VariantGeneratedEvent, VariantGeneratedListener } from "./variants/events.js";
+export { inProcessVariantLocker, postgresVariantLocker } from "./variants/locker.js";
+export type { VariantLocker, PostgresVariantLockerOptions } from "./variants/locker.js";
+export type { AdvisoryLockClient, AdvisoryLockPool } from "./locks/advisory.js";
+export { UnprocessableImageError, SharpMissingError, VariantLockTimeoutError } from "./variants/errors.js";
+
 export { createPrivateFileRoute } from "./route/create-route.js";
 export type { PrivateFileRoute, RouteHandler } from "./route/create-route.js";
 
 export { localFileStorage, localStorage, defaultStorageRoot, localRootOf } from "./storage/local.js";
 export type { LocalStorageOptions } from "./storage/local.js";
-export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, PresignOptions } from "./storage/types.js";
+export type { FileStorage, OpenedFile, ByteRange, SaveOptions, SavedFile, PresignOptions, PutOptions } from "./storage/types.js";
 export { UnsafeStoredPathError, UploadTooLargeError } from "./storage/errors.js";
 export type { FileTypeRule } from "./upload/file-types.js";
 export type { UploadLimitsOptions, UploadSlotStore, QuotaSource, ResolvedUploadLimits } from "./limits/upload-limits.js";

@@ -22,6 +22,7 @@ describe("preDownload", () => {
       link: null,
       range: null,
       size: 3,
+      variant: null,
     };
   }
 

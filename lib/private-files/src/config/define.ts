@@ -19,6 +19,8 @@ import { resolveUploadLimits, type ResolvedUploadLimits, type UploadLimitsOption
 import type { DownloadListener } from "../hooks/pre-download.js";
 import type { DenialListener } from "../hooks/download-denied.js";
 import type { DownloadFinishedListener } from "../hooks/download-finished.js";
+import { resolveImages, type ImageOptions, type ResolvedImages } from "../variants/settings.js";
+import type { VariantGeneratedListener } from "../variants/events.js";
 
 declare const SESSION_OF_FILES: unique symbol;
 
@@ -81,6 +83,12 @@ export interface PrivateFilesHooks<R, S extends AnySession = Session> {
    * Unset: none.
    */
   uploadRefused?: OneOrMany<UploadRefusedListener<S>>;
+  /**
+   * After an image variant was made and stored (on its first request, or at upload time
+   * with `pregenerate`), in the background: count resizes, watch their cost.
+   * Unset: none.
+   */
+  variantGenerated?: OneOrMany<VariantGeneratedListener>;
 }
 
 /** The record type of any model of a configuration. */
@@ -192,6 +200,13 @@ export interface PrivateFilesOptions<M extends Record<string, AnyPrivateModel<S>
    */
   logger?: Logger;
   /**
+   * How image variants are made (for fields that declare `variants`): the locker that
+   * makes concurrent first requests resize once, the resize concurrency, the input limits.
+   * Unset: every `ImageOptions` default (in-process locker, 2 resizes at once, originals
+   * up to 100 megapixels and 64 MiB).
+   */
+  images?: ImageOptions;
+  /**
    * Listeners of this configuration's downloads alone (see PrivateFilesHooks).
    * Unset: none; the module-level `preDownload.connect(...)` listeners run either way.
    */
@@ -224,7 +239,10 @@ export interface ResolvedConfig {
     readonly downloadDenied: readonly DenialListener<unknown, AnySession>[];
     readonly downloadFinished: readonly DownloadFinishedListener<unknown, AnySession>[];
     readonly uploadRefused: readonly UploadRefusedListener<AnySession>[];
+    readonly variantGenerated: readonly VariantGeneratedListener[];
   };
+  /** The `images` option resolved: how variants are made. */
+  readonly images: ResolvedImages;
   /** The `scan` option; undefined: no scan. */
   readonly scan: Scanner | undefined;
   readonly links: ResolvedLinks;
@@ -250,8 +268,10 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S exten
   readonly models: M;
   /**
    * The download URL of a record's file: `/files/<model>/<field>/<id>/<name>`, each
-   * segment percent-encoded, relative to the site.
-   * @throws {TypeError} when the model has no such field, or the record's field is empty.
+   * segment percent-encoded, relative to the site; with `{ variant: "thumb" }`, that
+   * image variant's (`...?variant=thumb`).
+   * @throws {TypeError} when the model has no such field, the record's field is empty,
+   * or the field declares no such variant.
    * @example
    * ```tsx
    * import type { PrivateFiles, PrivateModel } from "next-private-files";
@@ -262,8 +282,19 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S exten
    *
    * const link = <a href={privateFiles.fileUrl("invoices", "pdf", invoice)}>Download the invoice</a>;
    * ```
+   * @example
+   * ```tsx
+   * import type { PrivateFiles, PrivateModel } from "next-private-files";
+   *
+   * type Photo = { id: number; image: string | null };
+   * declare const privateFiles: PrivateFiles<{ photos: PrivateModel<Photo, number, "image"> }>;
+   * declare const photo: Photo;
+   *
+   * // The field declares `variants: { thumb: { width: 320, format: "webp" } }`.
+   * const thumb = <img src={privateFiles.fileUrl("photos", "image", photo, { variant: "thumb" })} alt="" />;
+   * ```
    */
-  fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>): string;
+  fileUrl<K extends keyof M & string>(model: K, field: FieldOf<M[K]>, record: RecordOf<M[K]>, options?: FileUrlOptions): string;
   /**
    * What a field's uploads may be, for an upload form (the server checks again):
    * `maxBytes`, its `maxUploadBytes` else the config's; `extensions`, those of its
@@ -335,6 +366,15 @@ export interface PrivateFiles<M extends Record<string, AnyPrivateModel>, S exten
   };
 }
 
+/** Options of `fileUrl`. */
+export interface FileUrlOptions {
+  /**
+   * A declared image variant of the field (`"thumb"`): its URL instead of the original's.
+   * Unset: the original.
+   */
+  readonly variant?: string;
+}
+
 /** What `uploadPolicy()` tells an upload form. */
 export interface UploadPolicy {
   /** The largest upload accepted, in bytes. */
@@ -353,7 +393,8 @@ const MiB = 1024 * 1024;
  *
  * The options are checked here, at start-up, so a mistake fails `next build` or the first
  * import, not a download: a model key with a `/`, a `redirect` delivery on a storage that
- * cannot presign URLs, single-use links without `links.store`, a bad `uploads` limit.
+ * cannot presign URLs, image `variants` on one that cannot `put`, single-use links
+ * without `links.store`, a bad `uploads` limit or `images` option.
  * Link secrets and the default storage are only read when first needed.
  *
  * @param options - The models, the session getter and the shared settings.
@@ -430,7 +471,9 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
       downloadDenied: listOf(options.on?.downloadDenied) as readonly DenialListener<unknown, AnySession>[],
       downloadFinished: listOf(options.on?.downloadFinished) as readonly DownloadFinishedListener<unknown, AnySession>[],
       uploadRefused: listOf(options.on?.uploadRefused) as readonly UploadRefusedListener<AnySession>[],
+      variantGenerated: listOf(options.on?.variantGenerated),
     },
+    images: resolveImages(options.images),
     scan: options.scan,
     links,
     origins: resolveOrigins,
@@ -449,6 +492,7 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
 
   assertDeliveriesFit(config);
   assertLinksFit(config);
+  assertVariantsFit(config, options.storage);
 
   const requireStore = () => {
     if (!links.store) throw new TypeError("recorded links need links.store in the config");
@@ -461,22 +505,26 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
     return model && field ? { model, field } : undefined;
   };
 
-  /** A record's field: its URL and what a link to it signs. */
-  const locate = (modelKey: string, fieldName: string, record: unknown) => {
+  /** A record's field (or one of its variants): its URL and what a link to it signs. */
+  const locate = (modelKey: string, fieldName: string, record: unknown, variant: string | undefined) => {
     const found = lookup(modelKey, fieldName);
     if (!found) throw new TypeError(`no private file field ${modelKey}.${fieldName}`);
+    if (variant !== undefined && !found.field.variants?.has(variant)) {
+      throw new TypeError(`${modelKey}.${fieldName} declares no variant ${JSON.stringify(variant)}`);
+    }
     const name = found.field.fileName(record);
     const storedPath = found.field.storedPath(record);
     if (name === null || storedPath === null) throw new TypeError(`${modelKey}.${fieldName} is empty on this record`);
     const compiled = found.model.compiled;
     const recordId = compiled.id.format(compiled.idOf(record));
-    const url = formatFilePath(basePath, { model: modelKey, field: fieldName, id: recordId, filename: name });
-    return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath } };
+    const path = formatFilePath(basePath, { model: modelKey, field: fieldName, id: recordId, filename: name });
+    const url = variant === undefined ? path : `${path}?variant=${variant}`;
+    return { url, field: found.field, file: { model: modelKey, field: fieldName, recordId, storedPath, variant: variant ?? null } };
   };
 
   // Plain functions (no `this`), so `const { signedFileUrl } = privateFiles` works.
   const createFileLink = (modelKey: string, fieldName: string, record: unknown, linkOptions: CreateLinkOptions = {}): Promise<FileLink> => {
-    const { url, field, file } = locate(modelKey, fieldName, record);
+    const { url, field, file } = locate(modelKey, fieldName, record, linkOptions.variant);
     return createLink(url, file, field.links, links, linkOptions);
   };
 
@@ -491,7 +539,7 @@ export function buildPrivateFiles<M extends Record<string, AnyPrivateModel<S>>, 
     idleTimeoutMs: config.idleTimeoutMs,
     uploadLimits: config.uploads,
     origins: resolveOrigins,
-    fileUrl: (modelKey, fieldName, record) => locate(modelKey, fieldName, record).url,
+    fileUrl: (modelKey, fieldName, record, urlOptions) => locate(modelKey, fieldName, record, urlOptions?.variant).url,
     signedFileUrl: async (modelKey, fieldName, record, linkOptions = {}) => (await createFileLink(modelKey, fieldName, record, linkOptions)).url,
     createFileLink,
     links: {
@@ -550,6 +598,22 @@ function assertDeliveriesFit(config: ResolvedConfig): void {
       if (!deliveryModeOf(delivery)) throw new TypeError(`${key}.${field.name}: unknown delivery mode ${JSON.stringify(deliveryModeName(delivery))}`);
       if (delivery !== "stream" && delivery.mode === "redirect" && !config.storageOf(field).presignedUrl) {
         throw new TypeError(`${key}.${field.name}: delivery "redirect" needs a storage that presigns URLs (s3Storage), not local files`);
+      }
+    }
+  }
+}
+
+/**
+ * Variants are written with `put`: a field that declares them on a storage without it
+ * is refused at start-up, as `redirect` without presigned URLs is.
+ */
+function assertVariantsFit(config: ResolvedConfig, configured: FileStorage | undefined): void {
+  for (const { key, compiled } of config.models.values()) {
+    for (const field of compiled.fields.values()) {
+      // Unset: the default local storage, made on first use (not here), which can put.
+      const storage = field.storage ?? configured;
+      if (field.variants && storage && typeof storage.put !== "function") {
+        throw new TypeError(`${key}.${field.name}: variants need a storage that can put files at a given path (localFileStorage, s3Storage)`);
       }
     }
   }

@@ -6,6 +6,7 @@ import { relativeFolder, relativeSegments } from "../storage/safe-path.js";
 import { fileTypeRules, type FileTypeRule } from "../upload/file-types.js";
 import type { Delivery } from "../delivery/types.js";
 import type { FieldLinkOptions } from "../links/types.js";
+import { compileVariants, type CompiledVariants } from "../variants/options.js";
 
 // Type-only markers: they carry a model's record and id types from `privateModel()`
 // to `fileUrl()`, conditions and hook listeners, and never exist at run time.
@@ -32,6 +33,8 @@ export interface CompiledField {
   readonly links: FieldLinkOptions | undefined;
   /** The upload routes' declaration; undefined: they refuse this field. */
   readonly upload: CompiledUpload | undefined;
+  /** The declared image variants, in declaration order; undefined: none. */
+  readonly variants: CompiledVariants | undefined;
   /** The stored path on a record, or null when the field is empty. */
   storedPath(record: unknown): string | null;
   /**
@@ -130,7 +133,8 @@ export interface ModelBuilder<R, Id, S extends AnySession = Session> {
  * @throws {UnsafeStoredPathError} from `.fields()`, for an `uploadTo` folder that is not a
  * plain relative path (`..`, absolute, a backslash).
  * @throws {TypeError} from `.fields()`, for an `allowedTypes` MIME type the kit knows no
- * signature for.
+ * signature for, or a `variants` declaration that is not valid (a name outside
+ * `a-z0-9-_`, a width or height that is not a positive whole number, an unknown format).
  * @example
  * ```ts
  * import { intId, privateModel, staff, anyOf, owner } from "next-private-files";
@@ -190,8 +194,10 @@ function compileField<R, S extends AnySession>(name: string, declared: FieldOpti
   if (upload?.maxSize !== undefined && !(Number.isSafeInteger(upload.maxSize) && upload.maxSize > 0)) {
     throw new TypeError(`field ${name}: upload.maxSize must be a positive whole number of bytes, got ${upload.maxSize}`);
   }
+  const variants = compileVariants(name, declared.variants);
   return {
     name,
+    variants,
     condition: declared.condition as Condition<unknown, AnySession> | undefined,
     attachment: declared.attachment ?? true,
     storage: declared.storage,

@@ -4,6 +4,7 @@ import type { FileTypeRule } from "../upload/file-types.js";
 import type { Delivery } from "../delivery/types.js";
 import type { FieldLinkOptions } from "../links/types.js";
 import type { LinkDenialReason } from "../links/check-link.js";
+import type { VariantOptions } from "../variants/options.js";
 
 /**
  * The signed-in user that conditions and hooks see. `id` is always set (the session
@@ -172,6 +173,15 @@ export interface FieldOptions<R, S extends AnySession = Session> {
    * Unset: those routes refuse uploads to this field (`storeUpload` still works).
    */
   upload?: FieldUploadOptions<S>;
+  /**
+   * Resized copies of the field's images, by name: `{ thumb: { width: 320, format: "webp" } }`.
+   * Each is made with sharp on its first request (`?variant=thumb`, or `?w=<n>` snapped to a
+   * declared width), stored beside the original, and served under exactly the original's
+   * condition and links (see docs/images.md). Only raster images get them (never SVG);
+   * names are 1 to 64 of `a-z0-9-_`. The field's storage must be able to `put`.
+   * Unset: no variants (`?variant=` is a 404).
+   */
+  variants?: Readonly<Record<string, VariantOptions>>;
 }
 
 /**

@@ -35,6 +35,8 @@ export interface DenialEvent<R, S extends AnySession = Session> {
   readonly reason: DenialReason;
   /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
   readonly status: number;
+  /** The image variant refused (as asked, or the one `?w=` snapped to); `null` for the original. */
+  readonly variant: string | null;
 }
 
 /** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */

@@ -29,6 +29,8 @@ export interface DownloadEvent<R, S extends AnySession = Session> {
   readonly size: number;
   /** The link (`?token=`) that granted this download; `null` when the session did. */
   readonly link: LinkUse | null;
+  /** The image variant served (`?variant=thumb`, or the one `?w=` snapped to); `null` for the original. `size` and `range` are the variant's. */
+  readonly variant: string | null;
 }
 
 /** A `preDownload` listener; a returned promise is awaited before the first byte. */

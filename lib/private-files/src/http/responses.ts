@@ -13,6 +13,8 @@ function plain(status: number, body: string, headers: Record<string, string> = {
 }
 
 export const notFound = () => plain(404, "Not Found");
+/** Any other short refusal: the status and a body that says what to fix (never echoing the request). */
+export const plainAnswer = (status: number, body: string) => plain(status, body);
 export const unauthorized = () => plain(401, "Unauthorized: sign in to download this file");
 export const forbidden = () => plain(403, "Forbidden");
 export const methodNotAllowed = () => plain(405, "Method Not Allowed", { Allow: ALLOWED_METHODS });

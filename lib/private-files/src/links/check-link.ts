@@ -34,7 +34,18 @@ const refused = (reason: LinkDenialReason, message: string, status: 403 | 410 = 
 export const LINK_USED: Refused = refused("link-used", "link already used", 410);
 
 /**
- * Judges `?token=` for one file. Throws when the store fails (the route answers 503)
+ * Whether the token was signed for this file: for the variant asked for itself, or (when
+ * one is asked for) for the original, whose links open its variants too. A variant's link
+ * never opens the original or another variant: its signature covers its name.
+ */
+function signedFor(parsed: NonNullable<ReturnType<typeof parseToken>>, file: Omit<LinkClaims, "expires" | "id" | "singleUse">, secrets: readonly string[]): boolean {
+  const variant = file.variant ?? null;
+  if (verifySignature(parsed, { ...file, variant }, secrets)) return true;
+  return variant !== null && verifySignature(parsed, { ...file, variant: null }, secrets);
+}
+
+/**
+ * Judges `?token=` for one file (`file.variant`: the image variant asked for, if any). Throws when the store fails (the route answers 503)
  * or the secrets are missing (500); every other problem is a refusal with its reason.
  */
 export async function checkLink(
@@ -48,7 +59,7 @@ export async function checkLink(
   if (!accepted?.signed && !accepted?.singleUse) return refused("link-not-accepted", "this file cannot be shared by link");
   const parsed = parseToken(token);
   if (!parsed) return refused("link-malformed", "malformed link");
-  if (!verifySignature(parsed, file, links.secrets())) return refused("link-invalid", "invalid link");
+  if (!signedFor(parsed, file, links.secrets())) return refused("link-invalid", "invalid link");
   if (parsed.singleUse ? !accepted.singleUse : !accepted.signed) return refused("link-not-accepted", "this file cannot be shared by this kind of link");
   const expiresAt = new Date(parsed.expires * 1000);
   if (expiresAt <= now) return refused("link-expired", "link expired");

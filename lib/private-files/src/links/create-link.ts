@@ -44,5 +44,6 @@ export async function createLink(
     createdAt: now,
     createdBy: typeof options.createdBy === "object" ? options.createdBy.id : (options.createdBy ?? null),
   });
-  return { url: `${fileUrl}?token=${token}`, id, expiresAt, singleUse };
+  // After the variant's `?variant=`, if there is one: parse the URL, do not rely on the order.
+  return { url: `${fileUrl}${fileUrl.includes("?") ? "&" : "?"}token=${token}`, id, expiresAt, singleUse };
 }

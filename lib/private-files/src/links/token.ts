@@ -5,7 +5,8 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 //   expires    Unix seconds, decimal, no leading zero
 //   kind       "m" (usable until it expires) or "s" (single use)
 //   signature  43 base64url characters: HMAC-SHA256 under the link secret over the
-//              model key, field, record id, stored file path, expiry, id and kind
+//              model key, field, record id, stored file path, expiry, id and kind,
+//              and the image variant's name for a link made for one variant
 // Everything that identifies the file is signed but not carried: it comes from the
 // URL path and the loaded record, so a token is worthless for any other file, field
 // or record, and dies when the record points at a new file.
@@ -17,6 +18,11 @@ export interface LinkClaims {
   readonly recordId: string;
   /** The stored path of the file the link was made for (not the display name). */
   readonly storedPath: string;
+  /**
+   * The image variant the link was made for; `null` or unset: the original (signed
+   * exactly as before variants existed, so older links stay valid).
+   */
+  readonly variant?: string | null;
   /** Unix seconds. */
   readonly expires: number;
   readonly id: string;
@@ -78,6 +84,9 @@ export function verifySignature(parsed: ParsedToken, context: Omit<LinkClaims, "
 function signature(claims: LinkClaims, secret: string): string {
   // Length-prefixed fields: no value can be shifted into its neighbour.
   const fields = ["private-files-link-v1", claims.model, claims.field, claims.recordId, claims.storedPath, String(claims.expires), claims.id, claims.singleUse ? "s" : "m"];
+  // One more field only for a variant's link: an original's signature is unchanged, and
+  // no variant's signature can equal it (the field count differs, each length-prefixed).
+  if (claims.variant !== undefined && claims.variant !== null) fields.push("variant", claims.variant);
   const message = fields.map((value) => `${Buffer.byteLength(value)}:${value}`).join("");
   return createHmac("sha256", secret).update(message).digest("base64url");
 }

@@ -90,6 +90,12 @@ export interface CreateLinkOptions {
    * Unset: recorded as `null`.
    */
   readonly createdBy?: string | { readonly id: string };
+  /**
+   * A link to one declared image variant (`...?variant=thumb&token=...`): it opens that
+   * variant only, never the original or another variant. An undeclared name is a TypeError.
+   * Unset: a link to the original, which opens its variants too.
+   */
+  readonly variant?: string;
 }
 
 /** A link as `createFileLink` returns it. */

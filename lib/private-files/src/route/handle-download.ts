@@ -9,23 +9,34 @@ import { open } from "./stages/open.js";
 import { answerHeaders, plan } from "./stages/plan.js";
 import { resolve } from "./stages/resolve.js";
 import { spendLink } from "./stages/spend-link.js";
+import { openVariantOf } from "./stages/variant.js";
 
 /**
  * GET and HEAD of `/files/<model>/<field>/<id>/<filename>`, as a pipeline of stages
- * (`stages/`): resolve, authorize, open, plan, spend a single-use link, deliver. A stage
+ * (`stages/`): resolve, authorize, open (or, for `?variant=`/`?w=`, open the variant,
+ * made on its first request), plan, spend a single-use link, deliver. A stage
  * that stops the download returns a Rejection, answered by `rejectionResponse`; every
  * failure is answered here, nothing escapes to Next's error page.
  */
 export async function handleDownload(config: ResolvedConfig, request: Request): Promise<Response> {
-  const download = await resolve(config, request);
+  const resolved = await resolve(config, request);
   // Before a record is found there is nothing to deny: no downloadDenied.
-  if (isRejection(download)) return rejectionResponse(config, request, download);
+  if (isRejection(resolved)) return rejectionResponse(config, request, resolved);
+  let download = resolved;
 
   const link = await authorize(download);
   if (isRejection(link)) return refuse(download, link);
 
-  const file = await open(download);
-  if (isRejection(file)) return refuse(download, file);
+  let file: OpenedFile | Rejection;
+  if (download.variant) {
+    // The variant is chosen (and made, the first time) only now, once granted.
+    const variant = await openVariantOf(download);
+    if (isRejection(variant)) return refuse(download, variant);
+    ({ download, file } = variant);
+  } else {
+    file = await open(download);
+    if (isRejection(file)) return refuse(download, file);
+  }
 
   const planned = plan(download, file, link);
   if (isRejection(planned)) return refuse(download, planned, file);

@@ -8,6 +8,7 @@ import {
   isBrowserNavigation,
   linkRefused,
   notFound,
+  plainAnswer,
   redirectToSignIn,
   unauthorized,
   unavailable,
@@ -39,7 +40,9 @@ export type Rejection =
   /** 503 with `Retry-After`: the database, storage, link store or a listener failed or timed out. */
   | (Base & { readonly kind: "unavailable" })
   /** 500: a condition or listener threw, or the configuration cannot work. */
-  | (Base & { readonly kind: "failed" });
+  | (Base & { readonly kind: "failed" })
+  /** A short plain-text answer of its own: 400 (a malformed `?variant=`/`?w=`), 422 (an image that cannot be resized), 500 (sharp missing). */
+  | (Base & { readonly kind: "plain"; readonly status: 400 | 422 | 500; readonly message: string });
 
 export type RejectionKind = Rejection["kind"];
 
@@ -62,6 +65,8 @@ export const reject = {
   }),
   unavailable: (denial?: DenialReason): Rejection => (denial ? { [REJECTED]: true, kind: "unavailable", denial } : UNAVAILABLE),
   failed: (denial?: DenialReason): Rejection => (denial ? { [REJECTED]: true, kind: "failed", denial } : FAILED),
+  badRequest: (message: string): Rejection => ({ [REJECTED]: true, kind: "plain", status: 400, message: `Bad Request: ${message}` }),
+  plain: (status: 400 | 422 | 500, message: string): Rejection => ({ [REJECTED]: true, kind: "plain", status, message }),
 };
 
 /** Whether a stage's result is a rejection. */
@@ -91,6 +96,8 @@ export function rejectionResponse(config: ResolvedConfig, request: Request, reje
       return unavailable(config.retryAfterSeconds);
     case "failed":
       return internalError();
+    case "plain":
+      return plainAnswer(rejection.status, rejection.message);
   }
 }
 

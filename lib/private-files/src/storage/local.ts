@@ -8,7 +8,7 @@ import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { UnsafeStoredPathError, UploadTooLargeError } from "./errors.js";
 import { fileRangeStream, readRange } from "./file-stream.js";
 import { isInside, relativeFolder, relativeSegments } from "./safe-path.js";
-import type { ByteRange, FileStorage, OpenedFile, SavedFile, SaveOptions } from "./types.js";
+import type { ByteRange, FileStorage, OpenedFile, PutOptions, SavedFile, SaveOptions } from "./types.js";
 
 /** Options of `localFileStorage`. */
 export interface LocalStorageOptions {
@@ -153,40 +153,46 @@ class LocalStorage implements FileStorage {
 
   async save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile> {
     const folderSegments = relativeFolder(options.folder);
+    const realFolder = await this.folderInside(folderSegments, options.folder);
+    const name = `${randomUUID()}${options.extension}`;
+    const size = await writeAtomically(source, realFolder, name, options.maxBytes);
+    return { path: [...folderSegments, name].join("/"), size };
+  }
+
+  async put(stored: string, source: ReadableStream<Uint8Array>, options: PutOptions): Promise<SavedFile> {
+    const segments = relativeSegments(stored);
+    const realFolder = await this.folderInside(segments.slice(0, -1), stored);
+    const size = await writeAtomically(source, realFolder, segments[segments.length - 1]!, options.maxBytes);
+    return { path: segments.join("/"), size };
+  }
+
+  /** A folder under the root, made if missing, with symlinks resolved; throws when it leads outside the root. */
+  private async folderInside(segments: readonly string[], asked: string): Promise<string> {
     const root = await this.realRoot();
-    const folder = path.join(root, ...folderSegments);
+    const folder = path.join(root, ...segments);
     await fs.mkdir(/* turbopackIgnore: true */ folder, { recursive: true });
     const realFolder = await fs.realpath(/* turbopackIgnore: true */ folder);
     if (!isInside(root, realFolder)) {
-      throw new UnsafeStoredPathError(options.folder, "upload folder resolves outside the storage root");
+      throw new UnsafeStoredPathError(asked, "upload folder resolves outside the storage root");
     }
+    return realFolder;
+  }
 
-    const name = `${randomUUID()}${options.extension}`;
-    // The temp file sits beside its final place so the rename is atomic; its name
-    // starts with a dot and is never a stored path, so no half file is ever served.
-    const temp = path.join(realFolder, `.upload-${randomUUID()}.part`);
-    let size = 0;
-    const limit = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.length;
-        if (size > options.maxBytes) callback(new UploadTooLargeError(options.maxBytes));
-        else callback(null, chunk);
-      },
-    });
+  async deleteFolder(stored: string): Promise<void> {
+    const segments = relativeSegments(stored);
+    const root = await this.realRoot();
+    let folder: string;
     try {
-      await pipeline(
-        Readable.fromWeb(source as NodeWebReadableStream<Uint8Array>),
-        limit,
-        // Owner read-write, group read: a front server doing X-Accel-Redirect or
-        // X-Sendfile reads the file when its user is in the app's group; others never.
-        (await fs.open(/* turbopackIgnore: true */ temp, "wx", 0o640)).createWriteStream(),
-      );
-      await fs.rename(/* turbopackIgnore: true */ temp, /* turbopackIgnore: true */ path.join(realFolder, name));
+      folder = await fs.realpath(/* turbopackIgnore: true */ path.join(root, ...segments.slice(0, -1)));
     } catch (error) {
-      await fs.rm(/* turbopackIgnore: true */ temp, { force: true });
+      if (isMissing(error)) return;
       throw error;
     }
-    return { path: [...folderSegments, name].join("/"), size };
+    if (!isInside(root, folder)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
+    const target = path.join(folder, segments[segments.length - 1]!);
+    // A symlink in the last segment is removed itself, never what it points at; a real
+    // folder is removed with what it holds.
+    await fs.rm(/* turbopackIgnore: true */ target, { recursive: true, force: true });
   }
 
   async delete(stored: string): Promise<void> {
@@ -204,6 +210,39 @@ class LocalStorage implements FileStorage {
     // rm removes a symlink itself, never what it points at.
     await fs.rm(/* turbopackIgnore: true */ path.join(folder, path.basename(target)), { force: true });
   }
+}
+
+/**
+ * Streams `source` into `name` in `folder` through a temp file beside it, renamed in:
+ * readers see the whole file or none. Past `maxBytes` the write stops and the temp
+ * file goes. Returns the bytes written.
+ */
+async function writeAtomically(source: ReadableStream<Uint8Array>, folder: string, name: string, maxBytes: number): Promise<number> {
+  // The temp file sits beside its final place so the rename is atomic; its name
+  // starts with a dot and is never a stored path, so no half file is ever served.
+  const temp = path.join(folder, `.upload-${randomUUID()}.part`);
+  let size = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      size += chunk.length;
+      if (size > maxBytes) callback(new UploadTooLargeError(maxBytes));
+      else callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(
+      Readable.fromWeb(source as NodeWebReadableStream<Uint8Array>),
+      limit,
+      // Owner read-write, group read: a front server doing X-Accel-Redirect or
+      // X-Sendfile reads the file when its user is in the app's group; others never.
+      (await fs.open(/* turbopackIgnore: true */ temp, "wx", 0o640)).createWriteStream(),
+    );
+    await fs.rename(/* turbopackIgnore: true */ temp, /* turbopackIgnore: true */ path.join(folder, name));
+  } catch (error) {
+    await fs.rm(/* turbopackIgnore: true */ temp, { force: true });
+    throw error;
+  }
+  return size;
 }
 
 function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, localPath: string): OpenedFile {

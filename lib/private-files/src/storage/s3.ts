@@ -3,6 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -10,7 +11,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { contentTypeFor } from "../http/headers.js";
 import { UploadTooLargeError } from "./errors.js";
 import { relativeFolder, relativeSegments } from "./safe-path.js";
-import type { ByteRange, FileStorage, OpenedFile, PresignOptions, SavedFile, SaveOptions } from "./types.js";
+import type { ByteRange, FileStorage, OpenedFile, PresignOptions, PutOptions, SavedFile, SaveOptions } from "./types.js";
 
 /** Options of `s3Storage`. */
 export interface S3StorageOptions {
@@ -127,8 +128,20 @@ class S3Storage implements FileStorage {
   async save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile> {
     const folder = relativeFolder(options.folder);
     const stored = [...folder, `${randomUUID()}${options.extension}`].join("/");
-    const key = this.prefix + stored;
+    const size = await this.upload(this.prefix + stored, source, options.maxBytes, contentTypeFor(`file${options.extension}`));
+    return { path: stored, size };
+  }
 
+  async put(stored: string, source: ReadableStream<Uint8Array>, options: PutOptions): Promise<SavedFile> {
+    const key = this.key(stored);
+    // One object appears whole when its upload completes (a PutObject, or a multipart
+    // upload's CompleteMultipartUpload): S3 has no half objects to serve.
+    const size = await this.upload(key, source, options.maxBytes, options.contentType ?? contentTypeFor(stored));
+    return { path: relativeSegments(stored).join("/"), size };
+  }
+
+  /** Streams `source` to `key` under `maxBytes`; on any failure nothing stays. Returns the bytes stored. */
+  private async upload(key: string, source: ReadableStream<Uint8Array>, maxBytes: number, contentType: string): Promise<number> {
     let size = 0;
     let tooLarge = false;
     let sourceFailed: { error: unknown } | undefined;
@@ -136,11 +149,11 @@ class S3Storage implements FileStorage {
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
           size += chunk.byteLength;
-          if (size > options.maxBytes) {
+          if (size > maxBytes) {
             tooLarge = true;
             // Errors the body lib-storage reads (it aborts the multipart upload) and
             // cancels the source (the request body stops).
-            controller.error(new UploadTooLargeError(options.maxBytes));
+            controller.error(new UploadTooLargeError(maxBytes));
           } else {
             controller.enqueue(chunk);
           }
@@ -149,13 +162,8 @@ class S3Storage implements FileStorage {
     );
     const upload = new Upload({
       client: this.client,
-      params: {
-        Bucket: this.bucket,
-        Key: key,
-        Body: counted,
-        ContentType: contentTypeFor(`file${options.extension}`),
-      },
-      partSize: this.partSize ?? Math.max(MIN_PART_SIZE, Math.ceil(options.maxBytes / MAX_PARTS)),
+      params: { Bucket: this.bucket, Key: key, Body: counted, ContentType: contentType },
+      partSize: this.partSize ?? Math.max(MIN_PART_SIZE, Math.ceil(maxBytes / MAX_PARTS)),
       queueSize: this.queueSize,
       // Never leave parts behind: on any error lib-storage sends AbortMultipartUpload.
       leavePartsOnError: false,
@@ -166,15 +174,25 @@ class S3Storage implements FileStorage {
       // A single PutObject may have landed before the failure was seen; remove it too.
       await this.removeKey(key).catch(() => undefined);
       // The cause, not a failed cleanup (an AbortMultipartUpload the store refused) hiding it.
-      if (tooLarge) throw new UploadTooLargeError(options.maxBytes);
+      if (tooLarge) throw new UploadTooLargeError(maxBytes);
       if (sourceFailed) throw sourceFailed.error;
       throw error;
     }
-    if (size > options.maxBytes) {
+    if (size > maxBytes) {
       await this.removeKey(key).catch(() => undefined);
-      throw new UploadTooLargeError(options.maxBytes);
+      throw new UploadTooLargeError(maxBytes);
     }
-    return { path: stored, size };
+    return size;
+  }
+
+  async deleteFolder(stored: string): Promise<void> {
+    const prefix = `${this.key(stored)}/`;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) await this.removeKey(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async delete(stored: string): Promise<void> {

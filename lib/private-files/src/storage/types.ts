@@ -46,6 +46,17 @@ export interface SavedFile {
   readonly size: number;
 }
 
+/** What `FileStorage.put` is told about a file written at an exact path. */
+export interface PutOptions {
+  /** Largest accepted size; the write stops and nothing is kept past it. */
+  readonly maxBytes: number;
+  /**
+   * The `Content-Type` the store keeps with the object (S3); local files ignore it.
+   * Unset: from the path's extension.
+   */
+  readonly contentType?: string;
+}
+
 /**
  * Where file bytes live: `localFileStorage` (this machine), `s3Storage` from
  * `next-private-files/s3`, or your own. A field's `storage` option, or the config's,
@@ -73,6 +84,19 @@ export interface FileStorage {
   save(source: ReadableStream<Uint8Array>, options: SaveOptions): Promise<SavedFile>;
   /** Removes a stored file; a missing file is not an error. */
   delete(path: string): Promise<void>;
+  /**
+   * Writes bytes at exactly `path`, all or nothing: readers see the whole new file or
+   * none (a temp file renamed in; one S3 object). A file already there is replaced. Past
+   * `maxBytes` nothing is kept and `UploadTooLargeError` is thrown. Optional: image
+   * variants need it (a field declaring `variants` on a storage without it is refused
+   * at start-up).
+   */
+  put?(path: string, source: ReadableStream<Uint8Array>, options: PutOptions): Promise<SavedFile>;
+  /**
+   * Removes every file under the folder `path` (and the folder); a missing folder is not
+   * an error. Optional: what deletes a file's image variants.
+   */
+  deleteFolder?(path: string): Promise<void>;
   /**
    * A short-lived URL that lets a client GET the stored file straight from the store
    * (an S3 presigned URL), answered with the given type and disposition. Only storages

@@ -44,9 +44,10 @@ async function openExisting(storage: FileStorage, path: string): Promise<OpenedF
  * `lastModified` and a quoted `etag`; a missing file opens as `null`; `..`, absolute and
  * NUL paths throw `UnsafeStoredPathError`; `save` keeps uploads up to `maxBytes` in the
  * folder asked for and refuses bigger ones with `UploadTooLargeError`, keeping nothing;
- * `delete` removes a file and ignores a missing one; `presignedUrl`, when the storage
- * has it, gives a URL that serves the bytes (that case is registered only for a storage
- * with the method). `make` is called once while the cases are collected (to see which
+ * `delete` removes a file and ignores a missing one; `presignedUrl`, `put` and
+ * `deleteFolder`, when the storage has them, give a URL that serves the bytes, write at
+ * an exact path all or nothing, and remove a folder's files (each case is registered
+ * only for a storage with the method). `make` is called once while the cases are collected (to see which
  * methods the storage has), then before each case, and `cleanup` after each. Import it
  * in a test file that vitest runs (vitest is an optional peer dependency, needed by this
  * entry only).
@@ -77,6 +78,8 @@ export function runFileStorageContract(name: string, make: () => FileStorageFixt
     // presignedUrl: that case is registered only then, never skipped.
     const probe = await make();
     const presigns = typeof probe.storage.presignedUrl === "function";
+    const puts = typeof probe.storage.put === "function";
+    const deletesFolders = typeof probe.storage.deleteFolder === "function";
     await probe.cleanup?.();
 
     const fixture = fixturePerCase(make);
@@ -188,6 +191,42 @@ export function runFileStorageContract(name: string, make: () => FileStorageFixt
       await storage().delete(gone.path); // twice: a missing file is not an error
       expect(decode(await readAll((await openExisting(storage(), stays.path)).stream()))).toBe("stays");
     });
+
+    if (puts) {
+      it("put writes at exactly the path asked for, replacing what was there; over maxBytes it keeps nothing", async () => {
+        const put = storage().put!.bind(storage());
+        const saved = await put("contract/.variants/a.png/thumb-1.webp", streamOf(text("first")), { maxBytes: 5 });
+        expect(saved).toEqual({ path: "contract/.variants/a.png/thumb-1.webp", size: 5 });
+        expect(decode(await readAll((await openExisting(storage(), saved.path)).stream()))).toBe("first");
+        await put(saved.path, streamOf(text("second!")), { maxBytes: 100, contentType: "image/webp" });
+        expect(decode(await readAll((await openExisting(storage(), saved.path)).stream()))).toBe("second!");
+        await expect(put("contract/too-big.bin", streamOf(pattern(2048)), { maxBytes: 2047 })).rejects.toBeInstanceOf(UploadTooLargeError);
+        expect(await storage().open("contract/too-big.bin")).toBeNull();
+        const listed = await fixture().listFiles?.();
+        if (listed) expect(listed.filter((file) => file.includes(".part") || file.includes("too-big"))).toEqual([]);
+        await expect(put("../escape.bin", streamOf(text("x")), { maxBytes: 1 })).rejects.toBeInstanceOf(UnsafeStoredPathError);
+      });
+    }
+
+    if (deletesFolders) {
+      it("deleteFolder removes every file under a folder and nothing beside it; a missing folder is not an error", async () => {
+        const saved = await save(text("original"), "contract");
+        const stays = await save(text("neighbour"), "contract");
+        const put = storage().put?.bind(storage());
+        const folder = `contract/.variants/${saved.path.split("/").pop()}`;
+        if (put) {
+          await put(`${folder}/thumb-1.webp`, streamOf(text("a")), { maxBytes: 1 });
+          await put(`${folder}/thumb-2.webp`, streamOf(text("b")), { maxBytes: 1 });
+        }
+        await storage().deleteFolder!(folder);
+        expect(await storage().open(`${folder}/thumb-1.webp`)).toBeNull();
+        expect(await storage().open(`${folder}/thumb-2.webp`)).toBeNull();
+        expect(decode(await readAll((await openExisting(storage(), saved.path)).stream()))).toBe("original");
+        expect(decode(await readAll((await openExisting(storage(), stays.path)).stream()))).toBe("neighbour");
+        await storage().deleteFolder!(folder);
+        await storage().deleteFolder!("contract/never-made");
+      });
+    }
 
     if (presigns) {
       it("presignedUrl gives a URL that serves the file's bytes with the type and disposition asked for", async () => {

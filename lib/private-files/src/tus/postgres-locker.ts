@@ -1,23 +1,7 @@
-import { createHash } from "node:crypto";
 import { ERRORS, type Lock, type Locker, type RequestRelease } from "@tus/utils";
+import { advisoryLockKey, releaseAdvisoryLock, tryAdvisoryLock, type AdvisoryLockClient, type AdvisoryLockPool } from "../locks/advisory.js";
 
-/** The little of a `pg` pooled client the locker uses (structural: the kit does not import `pg`). */
-export interface AdvisoryLockClient {
-  /** Runs one statement. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
-  /** Back to the pool; with an error, the connection is closed (and its locks with it). */
-  release(error?: Error | boolean): void;
-  /** A LISTEN notification, or the connection's error. */
-  on(event: "notification", listener: (message: { channel: string; payload?: string }) => void): unknown;
-  /** The connection failed (the locker then drops it). */
-  on(event: "error", listener: (error: Error) => void): unknown;
-}
-
-/** The little of a `pg` Pool the locker uses. */
-export interface AdvisoryLockPool {
-  /** A connection of its own, until `release()`. */
-  connect(): Promise<AdvisoryLockClient>;
-}
+export type { AdvisoryLockClient, AdvisoryLockPool } from "../locks/advisory.js";
 
 /** Options of `postgresAdvisoryLocker`. */
 export interface PostgresLockerOptions {
@@ -90,8 +74,7 @@ export function postgresAdvisoryLocker(pool: AdvisoryLockPool, options: Postgres
           const deadline = Date.now() + timeoutMs;
           try {
             for (;;) {
-              const { rows } = await connection.query("SELECT pg_try_advisory_lock($1::bigint) AS locked", [key]);
-              if ((rows[0] as { locked?: boolean } | undefined)?.locked === true) break;
+              if (await tryAdvisoryLock(connection, key)) break;
               await connection.query("SELECT pg_notify($1, $2)", [channel, id]);
               if (signal.aborted || Date.now() >= deadline) throw ERRORS.ERR_LOCK_TIMEOUT;
               await new Promise((resolve) => setTimeout(resolve, retryMs));
@@ -108,13 +91,7 @@ export function postgresAdvisoryLocker(pool: AdvisoryLockPool, options: Postgres
           if (!connection) throw new Error("Releasing an unlocked lock!");
           client = undefined;
           held.delete(id);
-          try {
-            await connection.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
-            connection.release();
-          } catch (error) {
-            // Closing the connection drops its locks too.
-            connection.release(error instanceof Error ? error : true);
-          }
+          await releaseAdvisoryLock(connection, key);
         },
       };
     },
@@ -123,5 +100,5 @@ export function postgresAdvisoryLocker(pool: AdvisoryLockPool, options: Postgres
 
 /** A signed 64-bit advisory-lock key for an upload id (its sha256's first 8 bytes). */
 function lockKey(id: string): string {
-  return createHash("sha256").update(`tus-upload:${id}`).digest().readBigInt64BE(0).toString();
+  return advisoryLockKey("tus-upload", id);
 }

@@ -13,6 +13,8 @@ import type { FileStorage } from "../storage/types.js";
 import { InfectedUploadError, ScannerUnavailableError } from "../scan/errors.js";
 import { scanStored } from "../scan/scan-stored.js";
 import { announceRefusal } from "./intake/refusal.js";
+import { pregenerateVariants } from "../variants/ensure.js";
+import { variantsFolder } from "../variants/options.js";
 
 /** An upload given as a stream, when there is no web `File` (a multipart parser's part, say). */
 export interface UploadStream {
@@ -192,6 +194,8 @@ async function store(config: ResolvedConfig, field: CompiledField, source: Uploa
     try {
       const saved = await storage.save(stream, { folder: field.uploadTo(originalName), extension, maxBytes });
       if (config.scan) await scanSaved(config, storage, { ...saved, originalName }, options);
+      // Stored and scanned: the variants declared `pregenerate` are made now, awaited.
+      await pregenerateVariants({ config, model: options.model, field, recordId: null, storedPath: saved.path });
       return { path: saved.path, originalName, size: saved.size };
     } catch (error) {
       // The quota, not the field's limit, was what the upload went over.
@@ -254,7 +258,9 @@ async function checkType(
 
 /**
  * Removes a stored file of `model.field`, from that field's storage: after a failed
- * database write, or when a record is deleted. A file already gone is not an error.
+ * database write, or when a record is deleted. Its image variants go too (those of
+ * older variant options included: the whole folder beside it), on a storage that can
+ * `deleteFolder`. A file already gone is not an error.
  * @param storedPath - The path `storeUpload` returned (the record's field).
  * @throws {TypeError} when the model has no such field.
  * @throws {UnsafeStoredPathError} for a path that leaves the storage root.
@@ -280,5 +286,8 @@ export async function deleteStoredFile<M extends Record<string, AnyPrivateModel>
   const { config, field: lookup } = internalsOf(files);
   const found = lookup(model, field);
   if (!found) throw new TypeError(`no private file field ${model}.${field}`);
-  await config.storageOf(found.field).delete(storedPath);
+  const storage = config.storageOf(found.field);
+  await storage.delete(storedPath);
+  // Whatever the field declares now: variants made under an earlier declaration go too.
+  await storage.deleteFolder?.(variantsFolder(storedPath));
 }

@@ -24,7 +24,8 @@ export function authorize(download: Download): Promise<LinkGrant | null | Reject
 
 async function byLink(download: Download, token: string): Promise<LinkGrant | Rejection> {
   const { config, field, party, log } = download;
-  const file = { model: party.model, field: party.field, recordId: party.recordId, storedPath: download.storedPath };
+  // The variant asked for is part of what the link must have been signed for (check-link.ts).
+  const file = { model: party.model, field: party.field, recordId: party.recordId, storedPath: download.storedPath, variant: party.variant };
   let verdict: LinkVerdict;
   try {
     verdict = await withTimeout(checkLink(token, file, field.links, config.links, download.request, new Date()), config.timeoutMs, "link check");

@@ -40,7 +40,7 @@ export async function deliver(download: Download, file: OpenedFile, planned: Byt
   const { status, headers, range } = planned;
   const handoff: Handoff = {
     file,
-    storedPath: download.storedPath,
+    storedPath: download.served.storedPath,
     storage: config.storageOf(field),
     status,
     headers,

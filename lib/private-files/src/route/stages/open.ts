@@ -10,10 +10,11 @@ import { reject, type Rejection } from "../rejection.js";
  */
 export async function open(download: Download): Promise<OpenedFile | Rejection> {
   if (download.path.filename !== download.name) return reject.notFound();
-  const { config, field, storedPath, log } = download;
+  const { config, field, log } = download;
+  const { storedPath } = download.served;
   let file: OpenedFile | null;
   try {
-    file = await config.storageOf(field).open(storedPath);
+    file = await config.storageOf(field).open(download.served.storedPath);
   } catch (error) {
     if (error instanceof UnsafeStoredPathError) {
       log.warn("refused a stored path outside the storage root", { reason: error.message });

@@ -14,7 +14,7 @@ export type BytesPlan = Extract<FilePlan, { send: "bytes" }>;
  * Reads no byte, fires no hook.
  */
 export function plan(download: Download, file: OpenedFile, link: LinkGrant | null): FilePlan | Rejection {
-  const planned = planFileResponse(download.request, file, download.name, download.field.attachment);
+  const planned = planFileResponse(download.request, file, download.served.name, download.field.attachment);
   // A resume of a spent link must be a part of the file: a Range that is malformed,
   // ignored or overruled by If-Range would send the whole file again.
   if (link?.use.resumed && planned.send === "bytes" && planned.status !== 206) return reject.link(LINK_USED);

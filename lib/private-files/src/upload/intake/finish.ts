@@ -12,6 +12,7 @@ import { assertLeadingBytes } from "./leading-bytes.js";
 import { announceRefusal } from "./refusal.js";
 import type { OpenedFile } from "../../storage/types.js";
 import { uploadTarget, type UploadTarget } from "./target.js";
+import { pregenerateVariants } from "../../variants/ensure.js";
 
 /** What `onUploadComplete` is given: a checked, scanned file in the field's storage, with no record yet. */
 export interface CompletedUpload<S extends AnySession = AnySession> {
@@ -131,6 +132,9 @@ export async function finishUpload<M extends Record<string, AnyPrivateModel>, T>
       throw error;
     }
   }
+  // Checked and scanned: the variants declared `pregenerate` are made now, before the
+  // record exists, so its first page already has them. Failures are only logged.
+  await pregenerateVariants({ config, model: pending.model, field: target.field, recordId: null, storedPath: pending.key });
   let result: T;
   try {
     result = await onComplete({
