@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page, Response } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHARED_IMAGE_VARIANTS } from "@/lib/files/image-variants";
 import { GALLERY_PHOTOS } from "@/scripts/gallery-photos";
 import { baseUrl } from "../integration/support/context";
 import { expectAccessible, launchChromium, newContext, screenshot, signInThroughPage, submitSignIn } from "./support/browser";
@@ -10,9 +11,9 @@ import { chromiumMissing } from "./support/chromium";
 // thumbnails load every candidate of srcset from the kit's file route (`?w=`), with the
 // session's cookie, never through Next's optimizer (/_next/image, which would get 401).
 //
-// SharedImage.image's width variants, as lib/files/private-files.ts declares them: the
+// SharedImage.image's width variants, as lib/files/image-variants.ts declares them: the
 // kit answers `?w=n` with the smallest of these at least n wide, else the largest.
-const DECLARED_WIDTHS = [320, 1280];
+const DECLARED_WIDTHS: number[] = Object.values(SHARED_IMAGE_VARIANTS).map((variant) => variant.width);
 
 /** The declared width the kit snaps a requested `w` to (design: the smallest >= w, else the largest). */
 function snapped(w: number): number {
