@@ -1,6 +1,7 @@
 import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
 import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { LinkDenialReason } from "../links/check-link.js";
+import type { ArchiveInfo } from "../zip/archive-info.js";
 import { Signal } from "./signal.js";
 
 /**
@@ -35,6 +36,8 @@ export interface DenialEvent<R, S extends AnySession = Session> {
   readonly reason: DenialReason;
   /** The status the route answers: 401, 403, 404 (`denial: "not-found"`), 410 (used link), 302 (sign-in redirect), 500 or 503. */
   readonly status: number;
+  /** The zip this file was asked for in (`next-private-files/zip`); `null` for a request of the file alone. */
+  readonly archive: ArchiveInfo | null;
 }
 
 /** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */

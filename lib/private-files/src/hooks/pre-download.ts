@@ -2,6 +2,7 @@ import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
 import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { ByteRange } from "../storage/types.js";
 import type { LinkUse } from "../links/types.js";
+import type { ArchiveInfo } from "../zip/archive-info.js";
 import { Signal } from "./signal.js";
 
 /**
@@ -29,6 +30,8 @@ export interface DownloadEvent<R, S extends AnySession = Session> {
   readonly size: number;
   /** The link (`?token=`) that granted this download; `null` when the session did. */
   readonly link: LinkUse | null;
+  /** The zip this file is an entry of (`next-private-files/zip`); `null` for a download of the file alone. */
+  readonly archive: ArchiveInfo | null;
 }
 
 /** A `preDownload` listener; a returned promise is awaited before the first byte. */
