@@ -1,0 +1,42 @@
+import { Readable } from "node:stream";
+
+/**
+ * A file's web stream as the Node stream yazl reads, pulling one chunk per `_read` (no
+ * read-ahead: backpressure reaches the file), counting the bytes. Destroying it cancels
+ * the web stream, which closes the file or aborts the object store's request.
+ */
+export class EntrySource extends Readable {
+  /** Bytes read from the file so far. */
+  bytes = 0;
+  private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
+
+  constructor(
+    source: ReadableStream<Uint8Array>,
+    private readonly onEnd: () => void,
+  ) {
+    super({ highWaterMark: 0 });
+    this.reader = source.getReader();
+  }
+
+  override _read(): void {
+    this.reader.read().then(
+      ({ done, value }) => {
+        if (done) {
+          this.onEnd();
+          this.push(null);
+          return;
+        }
+        this.bytes += value.byteLength;
+        this.push(value);
+      },
+      (error: unknown) => this.destroy(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.reader.cancel(error ?? undefined).then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+}
