@@ -11,7 +11,6 @@ import { announceDenial } from "../route/announce.js";
 import { withTimeout } from "../route/with-timeout.js";
 import type { ArchiveInfo } from "./archive-info.js";
 import { jsonError, refusalResponse, refusalStatus } from "./answers.js";
-import { shouldDeflate } from "./compression.js";
 import { uniqueEntryNames } from "./entry-names.js";
 import { gatherEntries } from "./gather.js";
 import { parseSelection, ZipRequestError, type ZipSelection } from "./items.js";
@@ -132,7 +131,7 @@ async function answerZip(config: ResolvedConfig, limits: ResolvedZipOptions, req
   if (total > limits.maxTotalBytes) return jsonError(413, `the files add up to ${total} bytes, more than the ${limits.maxTotalBytes} a zip may hold`);
 
   const names = uniqueEntryNames(granted.map(({ download }) => download.name));
-  const planned = granted.map((entry, index) => ({ ...entry, entryName: names[index]!, deflate: shouldDeflate(names[index]!) }));
+  const planned = granted.map((entry, index) => ({ ...entry, entryName: names[index]!, deflate: limits.compress(names[index]!) }));
   return new Response(streamZip(config, planned), {
     status: 200,
     headers: {
