@@ -123,12 +123,13 @@ it("a zip of three files, one of them a 5 GiB sparse file, passes unzip -t and z
   expect(size).toBeGreaterThan(BIG);
   expect(peak - idle).toBeLessThan(100 * MiB);
 
-  let at = performance.now();
-  const tested = await unzipTest(zip);
-  console.log(`unzip -t: ${((performance.now() - at) / 1000).toFixed(1)} s`);
-  at = performance.now();
+  // unzip -t and the extraction of the big entry each read 5 GiB: side by side.
+  const at = performance.now();
+  const [tested, bigHash] = await Promise.all([unzipTest(zip), entryHash(zip, NAMES.big)]);
+  console.log(`unzip -t beside unzip -p: ${((performance.now() - at) / 1000).toFixed(1)} s`);
   expect(tested.ok, tested.output).toBe(true);
-  // Its central directory's Zip64 sizes and offsets (unzip -t above read every byte already).
+  expect(bigHash).toBe(expectedBig);
+  // Its central directory's Zip64 sizes and offsets (unzip -t read every byte already).
   const python = await pythonEntries(zip, { check: false });
   expect(python.map(({ name, size: entrySize }) => [name, entrySize])).toEqual([
     [NAMES.first, small.first.length],
@@ -136,7 +137,5 @@ it("a zip of three files, one of them a 5 GiB sparse file, passes unzip -t and z
     [NAMES.last, small.last.length],
   ]);
   expect(await entryHash(zip, NAMES.first)).toBe(sha256(small.first));
-  expect(await entryHash(zip, NAMES.big)).toBe(expectedBig);
-  console.log(`python, unzip -p: ${((performance.now() - at) / 1000).toFixed(1)} s`);
   expect(await entryHash(zip, NAMES.last)).toBe(sha256(small.last));
 });
