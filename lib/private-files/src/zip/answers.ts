@@ -8,15 +8,24 @@ import type { ZipSelection } from "./items.js";
 
 const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
 
-/** Why one file of a refused zip was refused, as the JSON body lists it. */
+/**
+ * Why one file of a refused zip was refused, as the JSON body lists it: `forbidden` (the
+ * field's condition said no, or nobody is signed in), `not-found` (no such record, model
+ * or field, an empty field, a missing file, or a field declared `denial: "not-found"`).
+ */
 export type ZipRefusalReason = "forbidden" | "not-found";
 
 /** A refused file in the 401/403/404 body: where it was in the list, what it was, and why. */
 export interface RefusedItem {
+  /** Its place in the request's list, from 0. */
   readonly index: number;
+  /** The model key, as asked. */
   readonly model: string;
+  /** The field, as asked. */
   readonly field: string;
+  /** The record id, as asked (a number in the request is its decimal form here). */
   readonly id: string;
+  /** Why it was refused (see {@link ZipRefusalReason}). */
   readonly reason: ZipRefusalReason;
 }
 
