@@ -145,10 +145,13 @@ export function streamZip(config: ResolvedConfig, entries: readonly PlannedEntry
       start(c) {
         controller = c;
         out.on("data", (chunk: Buffer) => {
+          // A stopped zip's body is already cancelled or errored: late bytes go nowhere.
+          if (stopped) return;
           controller.enqueue(chunk);
           if ((controller.desiredSize ?? 0) <= 0) pause();
         });
         out.on("end", () => {
+          if (stopped) return;
           stopped = true;
           clearTimeout(idle);
           controller.close();
