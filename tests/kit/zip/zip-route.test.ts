@@ -190,6 +190,23 @@ describe("a refused entry", () => {
     expect(events.denied.map((event) => event.reason)).toEqual(["anonymous"]);
   });
 
+  it("sends a signed-out browser that opens a zip link to sign in, and back to the link", async () => {
+    const signInFiles = definePrivateFiles({
+      models: { docs },
+      getSession: async () => null,
+      storage: localFileStorage({ root }),
+      links: { secrets: [SECRET] },
+      signInUrl: "/signin",
+    });
+    const url = zipSelectionUrl(signInFiles, [item(2)]);
+    const navigation = new Request(new URL(url, "http://app.test"), { headers: { "sec-fetch-mode": "navigate" } });
+    const response = await createZipRoute(signInFiles).GET(navigation);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe(`/signin?callbackUrl=${encodeURIComponent(url)}`);
+    // fetch and curl get the JSON 401.
+    expect((await createZipRoute(signInFiles).GET(new Request(new URL(url, "http://app.test")))).status).toBe(401);
+  });
+
   it("says not-found, as the file route would, for a missing record, an empty field, a missing file, an unknown model and a hidden file; 404 when that is all", async () => {
     const response = await route.POST(post({ items: [item(99), item(7), item(6), { model: "nope", field: "file", id: 1 }, item(5, "hidden"), item(2)] }));
     expect(response.status).toBe(404);

@@ -5,6 +5,7 @@ import type { AnySession } from "../config/types.js";
 import { misdirectedRequest } from "../http/allowed-host.js";
 import { readJson, RequestBodyError } from "../http/body-limit.js";
 import { dispositionFor, FILE_SECURITY_HEADERS } from "../http/headers.js";
+import { isBrowserNavigation, redirectToSignIn } from "../http/responses.js";
 import { assertSameOrigin, CrossSiteRequestError } from "../http/same-origin.js";
 import { LinkSecretError } from "../links/secrets.js";
 import { announceDenial } from "../route/announce.js";
@@ -121,7 +122,10 @@ async function answerZip(config: ResolvedConfig, limits: ResolvedZipOptions, req
 
   if (refused.length > 0) {
     const status = refusalStatus(refused);
-    const response = refusalResponse(status, refused, selection, config.retryAfterSeconds);
+    // A zip link opened by a signed-out browser goes to sign in and back, as a file link does.
+    const url = new URL(request.url);
+    const toSignIn = status === 401 && config.signInUrl && request.method === "GET" && isBrowserNavigation(request);
+    const response = toSignIn ? redirectToSignIn(config.signInUrl!, `${url.pathname}${url.search}`) : refusalResponse(status, refused, selection, config.retryAfterSeconds);
     // Each denial is announced, awaited, before the refusal goes out (as the file route does).
     await Promise.all(refused.map(({ rejection, download }) => (rejection.denial && download ? announceDenial(download, rejection.denial, status) : undefined)));
     return response;
