@@ -4,6 +4,7 @@ import type { FileItem } from "@/lib/files/list-files";
 import { formatDate, formatSize } from "./format";
 import { PrivateImage } from "./private-image";
 import { ShareLinks } from "./share-links";
+import { ZIP_FORM_ID, ZIP_ITEM } from "./zip-form";
 
 /** What the row shows beside the link: the file itself, for the inline (SharedImage) field. */
 function Preview({ item }: { item: FileItem }) {
@@ -31,6 +32,20 @@ function Preview({ item }: { item: FileItem }) {
 export function FileRow({ item }: { item: FileItem }) {
   return (
     <tr data-testid="file-row" data-model={item.model} data-id={item.id}>
+      <td>
+        {/* Part of the "Download as zip" form below the table (zip-download.tsx). */}
+        <input
+          type="checkbox"
+          id={`zip-${item.model}-${item.id}`}
+          name={ZIP_ITEM}
+          form={ZIP_FORM_ID}
+          value={JSON.stringify({ model: item.model, field: item.field, id: item.id })}
+          data-testid="zip-checkbox"
+        />
+        <label htmlFor={`zip-${item.model}-${item.id}`} className="visually-hidden">
+          Select {item.filename} for the zip
+        </label>
+      </td>
       <td>{item.description}</td>
       <td>
         <span className={item.model === "SharedImage" ? "file-cell file-cell-media" : "file-cell"}>

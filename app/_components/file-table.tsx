@@ -1,5 +1,6 @@
 import type { FileItem } from "@/lib/files/list-files";
 import { FileRow } from "./file-row";
+import { ZipDownload } from "./zip-download";
 
 export function FileTable({ files }: { files: FileItem[] }) {
   return (
@@ -7,6 +8,9 @@ export function FileTable({ files }: { files: FileItem[] }) {
       <table aria-labelledby="files-heading">
         <thead>
           <tr>
+            <th scope="col">
+              <span className="visually-hidden">Select for the zip</span>
+            </th>
             <th scope="col">Description</th>
             <th scope="col">File</th>
             <th scope="col" className="num">
@@ -24,6 +28,7 @@ export function FileTable({ files }: { files: FileItem[] }) {
           ))}
         </tbody>
       </table>
+      <ZipDownload />
     </div>
   );
 }

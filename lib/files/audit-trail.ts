@@ -12,6 +12,7 @@ import { prisma } from "../db/prisma";
 
 // The demo's audit trail: every refused download and every finished one (completed,
 // aborted or failed) becomes a DownloadEvent row. Connected for every model (no sender).
+// A file sent in a zip (app/files/zip) is a row of its own, naming its zip.
 
 /** The columns the trail writes, in the INSERT's order (the id is the table's own). */
 const COLUMNS = [
@@ -30,6 +31,9 @@ const COLUMNS = [
   "durationMs",
   "linkId",
   "client",
+  "archiveId",
+  "archiveName",
+  "archiveIndex",
 ] as const;
 
 /** A row as the trail writes it: every column given (null where empty), typed by the Prisma client. */
@@ -79,7 +83,12 @@ function who(event: { user: { id?: string; email?: string | null } | null }) {
 
 /** Who asked for which file, and how: the columns every row has. */
 function what(event: DenialEvent<unknown> | DownloadFinishedEvent<unknown>) {
-  return { ...who(event), model: event.model, field: event.field, recordId: event.recordId, method: event.request.method };
+  return { ...who(event), model: event.model, field: event.field, recordId: event.recordId, method: event.request.method, ...inArchive(event) };
+}
+
+/** The zip the file was asked for in; nulls for a download of the file alone. */
+function inArchive({ archive }: DenialEvent<unknown> | DownloadFinishedEvent<unknown>) {
+  return { archiveId: archive?.id ?? null, archiveName: archive?.name ?? null, archiveIndex: archive?.index ?? null };
 }
 
 /** Where the request came from: the socket's address, or a trusted proxy's X-Forwarded-For (PRIVATE_FILES_TRUST_PROXY). */
@@ -94,9 +103,11 @@ const clientOf = (request: Request) => clientAddress(request, { trustProxy });
 export const DENIAL_WINDOW_MS = 60_000;
 
 /** What makes refusals alike: every column a denial row has, but its times and count. */
-type DenialKey = Pick<AuditRow, "userId" | "userEmail" | "model" | "field" | "recordId" | "method" | "reason" | "status" | "client">;
+type DenialKey = Pick<AuditRow, "userId" | "userEmail" | "model" | "field" | "recordId" | "method" | "reason" | "status" | "client" | "archiveId" | "archiveName" | "archiveIndex">;
 
-const keyOf = (row: DenialKey) => JSON.stringify([row.userId, row.userEmail, row.model, row.field, row.recordId, row.method, row.reason, row.status, row.client]);
+// A zip's refusals are alike only within that zip (its id is part of the key).
+const keyOf = (row: DenialKey) =>
+  JSON.stringify([row.userId, row.userEmail, row.model, row.field, row.recordId, row.method, row.reason, row.status, row.client, row.archiveId, row.archiveName, row.archiveIndex]);
 
 /**
  * Adds `count` refusals to the newest row alike started within the window, or starts a

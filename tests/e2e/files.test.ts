@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -91,7 +92,8 @@ describe.skipIf(chromiumMissing() !== null)("alice in the browser", () => {
     // Listed (router.refresh) with its description, size and upload time.
     const listed = row(NAME);
     await listed.waitFor();
-    expect(await listed.getByRole("cell").first().textContent()).toBe("Notes for the trip");
+    // The first cell is the zip checkbox; the description comes next.
+    expect(await listed.getByRole("cell").nth(1).textContent()).toBe("Notes for the trip");
     expect(await listed.getByTestId("file-size").textContent()).toBe(formatSize(BYTES.length));
     const uploadedAt = Date.parse((await listed.getByTestId("file-date").getAttribute("datetime"))!);
     expect(uploadedAt).toBeGreaterThanOrEqual(started - 1000);
@@ -106,6 +108,27 @@ describe.skipIf(chromiumMissing() !== null)("alice in the browser", () => {
     const saved = await fs.readFile(await download.path());
     expect(saved.length).toBe(BYTES.length);
     expect(sha256(saved)).toBe(sha256(BYTES));
+  });
+
+  it("downloads two ticked files as one zip, by keyboard: a valid zip with both, under their names, counted once", async () => {
+    await page.reload();
+    const counted = page.getByTestId("file-row").filter({ has: page.locator('[data-model="CountedDownload"]') }).first();
+    const countedName = (await counted.getByTestId("file-link").textContent())!;
+    const before = Number(await counted.getByTestId("download-count").textContent());
+    await page.getByRole("checkbox", { name: `Select ${NAME} for the zip` }).check();
+    await page.getByRole("checkbox", { name: `Select ${countedName} for the zip` }).check();
+    const button = page.getByRole("button", { name: "Download as zip" });
+    await button.focus();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press("Enter")]);
+    expect(download.suggestedFilename()).toBe("my-files.zip");
+    const zip = await download.path();
+    const listed = execFileSync("unzip", ["-Z1", zip], { encoding: "utf8" }).split("\n").filter(Boolean);
+    expect(listed.sort()).toEqual([NAME, countedName].sort());
+    expect(execFileSync("unzip", ["-t", zip], { encoding: "utf8" })).toContain("No errors detected");
+    expect(sha256(execFileSync("unzip", ["-p", zip, NAME], { maxBuffer: 16 * 1024 * 1024 }))).toBe(sha256(BYTES));
+    expect(await page.getByTestId("zip-status").textContent()).toBe("Saved my-files.zip (2 files).");
+    await page.reload();
+    expect(Number(await counted.getByTestId("download-count").textContent())).toBe(before + 1);
   });
 
   it("explains refusals: a type not allowed, a file too large, content that does not match its extension", async () => {

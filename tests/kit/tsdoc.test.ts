@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const kit = path.join(root, "lib/private-files");
-const ENTRIES = ["index", "next-auth", "authjs", "better-auth", "s3", "prisma", "drizzle", "upload", "tus", "direct", "next", "testing", "clamav", "image"] as const;
+const ENTRIES = ["index", "next-auth", "authjs", "better-auth", "s3", "prisma", "drizzle", "upload", "tus", "direct", "next", "testing", "clamav", "image", "zip"] as const;
 const importPath = (entry: string) => (entry === "index" ? "next-private-files" : `next-private-files/${entry}`);
 
 /** Types whose optional properties must each state a default, beyond the `…Options` ones. */

@@ -55,6 +55,7 @@ export { downloadDenied } from "./hooks/download-denied.js";
 export type { DenialEvent, DenialListener, DenialReason } from "./hooks/download-denied.js";
 export { downloadFinished } from "./hooks/download-finished.js";
 export type { DownloadFinishedEvent, DownloadFinishedListener, DownloadOutcome } from "./hooks/download-finished.js";
+export type { ArchiveInfo } from "./zip/archive-info.js";
 
 export { DELIVERY_MODES } from "./delivery/types.js";
 export type { Delivery } from "./delivery/types.js";

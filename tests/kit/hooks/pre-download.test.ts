@@ -20,6 +20,7 @@ describe("preDownload", () => {
       session: null,
       user: null,
       link: null,
+      archive: null,
       range: null,
       size: 3,
       variant: null,

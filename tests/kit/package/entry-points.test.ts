@@ -10,7 +10,7 @@ import { loadedPackages, loadReport, patchReport, type LoadReport } from "./supp
 // ES import, and Node's own lists of loaded builtins and CommonJS files for the rest.
 // "An app pays only for what it uses" is what these lists show.
 
-const HEAVY = ["sharp", "next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest", "drizzle-orm", "@tus/server", "@tus/utils", "@tus/file-store", "@tus/s3-store"];
+const HEAVY = ["sharp", "next-auth", "jose", "busboy", "next", "@aws-sdk/client-s3", "@aws-sdk/lib-storage", "@aws-sdk/s3-request-presigner", "vitest", "drizzle-orm", "@tus/server", "@tus/utils", "@tus/file-store", "@tus/s3-store", "yazl", "buffer-crc32"];
 const ENTRY_TIMEOUT_MS = 60_000;
 
 const reports = new Map<string, Promise<LoadReport>>();
@@ -142,6 +142,12 @@ describe("the subpath entries", () => {
     expect(kitFiles).toEqual(["image.js", "image/loader.js", "image/query.js"]);
   });
 
+  it("next-private-files/zip loads yazl and buffer-crc32, and nothing else heavy (no next, next-auth, busboy, AWS SDK or node:http)", { timeout: ENTRY_TIMEOUT_MS }, async () => {
+    const loaded = loadedPackages(await report("next-private-files/zip"));
+    expect(loaded).toContain("yazl");
+    expect(heavyLoaded(loaded).sort()).toEqual(["buffer-crc32", "yazl"]);
+  });
+
   it("only next-private-files/testing declares vitest, as an optional peer dependency", () => {
     const manifest = kitManifest() as { peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; dependencies?: Record<string, string> };
     expect(manifest.peerDependencies?.vitest).toBeDefined();
@@ -176,8 +182,8 @@ describe("the exports map", () => {
   const entries = Object.entries(manifest.exports).filter(([subpath]) => subpath !== "./package.json");
   const specifierOf = (subpath: string) => (subpath === "." ? manifest.name : `${manifest.name}/${subpath.slice(2)}`);
 
-  it("has the fourteen entries, each with types and a default", () => {
-    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./image", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload"]);
+  it("has the fifteen entries, each with types and a default", () => {
+    expect(entries.map(([subpath]) => subpath).sort()).toEqual([".", "./authjs", "./better-auth", "./clamav", "./direct", "./drizzle", "./image", "./next", "./next-auth", "./prisma", "./s3", "./testing", "./tus", "./upload", "./zip"]);
     for (const [, target] of entries) {
       expect(target).toEqual({ types: expect.stringMatching(/^\.\/dist\/.+\.d\.ts$/), default: expect.stringMatching(/^\.\/dist\/.+\.js$/) });
     }

@@ -1,6 +1,7 @@
 import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
 import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { LinkDenialReason } from "../links/check-link.js";
+import type { ArchiveInfo } from "../zip/archive-info.js";
 import { Signal } from "./signal.js";
 
 /**
@@ -37,6 +38,8 @@ export interface DenialEvent<R, S extends AnySession = Session> {
   readonly status: number;
   /** The image variant refused (as asked, or the one `?w=` snapped to); `null` for the original. */
   readonly variant: string | null;
+  /** The zip this file was asked for in (`next-private-files/zip`); `null` for a request of the file alone. */
+  readonly archive: ArchiveInfo | null;
 }
 
 /** A `downloadDenied` listener; a returned promise is awaited before the refusal is sent. */

@@ -2,6 +2,7 @@ import type { AnyPrivateModel, PrivateModel } from "../config/model.js";
 import type { AnySession, Session, UserOf } from "../config/types.js";
 import type { ByteRange } from "../storage/types.js";
 import type { LinkUse } from "../links/types.js";
+import type { ArchiveInfo } from "../zip/archive-info.js";
 import { Signal } from "./signal.js";
 
 /**
@@ -31,6 +32,8 @@ export interface DownloadEvent<R, S extends AnySession = Session> {
   readonly link: LinkUse | null;
   /** The image variant served (`?variant=thumb`, or the one `?w=` snapped to); `null` for the original. `size` and `range` are the variant's. */
   readonly variant: string | null;
+  /** The zip this file is an entry of (`next-private-files/zip`); `null` for a download of the file alone. */
+  readonly archive: ArchiveInfo | null;
 }
 
 /** A `preDownload` listener; a returned promise is awaited before the first byte. */

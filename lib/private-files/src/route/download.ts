@@ -29,8 +29,10 @@ export interface Download {
   readonly config: ResolvedConfig;
   readonly request: Request;
   readonly url: URL;
-  /** The URL's segments, decoded. */
+  /** The URL's segments, decoded (a zip entry's: its model, field, id and the record's name). */
   readonly path: FilePath;
+  /** The `?token=` link the request carries; always `null` for a zip entry (judged by its condition). */
+  readonly token: string | null;
   readonly entry: ResolvedModel;
   readonly field: CompiledField;
   /** The record's stored path, inside the field's folder: what a link signs. */

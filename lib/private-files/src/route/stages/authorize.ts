@@ -18,7 +18,7 @@ export type LinkGrant = Extract<LinkVerdict, { granted: true }>;
  */
 // Not async itself: it only picks the branch, so the granted path pays no extra frame.
 export function authorize(download: Download): Promise<LinkGrant | null | Rejection> {
-  const token = download.url.searchParams.get("token");
+  const { token } = download;
   return token === null ? byCondition(download) : byLink(download, token);
 }
 
