@@ -27,10 +27,11 @@ export interface ZipRouteOptions {
    */
   readonly defaultName?: string;
   /**
-   * Whether a file is deflated, by its name in the zip: `() => false` stores everything
-   * (fastest; deflating incompressible data runs at some 30 MB/s a core).
-   * Unset: deflate everything but types compressed already (images, video, audio,
-   * archives, PDF, office files; see docs/zips.md).
+   * Whether a file is deflated, by its name in the zip: `() => false` stores everything,
+   * `() => true` deflates everything (deflating data that does not shrink runs at some
+   * 30 MB/s a core).
+   * Unset: deflate only types known to shrink (text and data formats, bmp, tiff, wav,
+   * tar…), store the rest, compressed types and unknown ones alike (see docs/zips.md).
    */
   readonly compress?: (entryName: string) => boolean;
 }
