@@ -15,7 +15,11 @@
 //   B4  the same through nginx with X-Accel-Redirect, against nginx direct (and the
 //       empty route through the same nginx);
 //   B5  a large upload (1 GiB), MB/s through the kit by tus and by the multipart form,
-//       against nginx storing the body (dav PUT) and a presigned PUT to s3rver.
+//       against nginx storing the body (dav PUT) and a presigned PUT to s3rver;
+//   B6  a page of thumbnails: 50 different private `thumb` variants, already made, in
+//       turn at 16 connections, against the lookup floor and the route ceiling;
+//   B7  a zip of a 1 GiB selection (four files), MB/s, against the kit streaming one
+//       file of the same size.
 // Prints a table, writes bench/results/<timestamp>.json, latest.json and latest.svg.
 //
 // --quick (or BENCH_QUICK=1): a few seconds per case and a 256 MiB large file; exits 1
@@ -35,6 +39,7 @@ import { bin, freePort, ROOT, runAsync, serverEnv, startNext, stopServer } from 
 import { signInAt } from "../tests/integration/support/sign-in";
 import { abortMany, download, runningClients, wrk, type RateResult, type ThroughputResult } from "./clients";
 import { nginxPutLocation, uploadCases } from "./uploads";
+import { measureThumbnails, measureZip } from "./media";
 import { startS3rver, type TestS3Server } from "../tests/support/s3rver";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -48,8 +53,8 @@ const GiB = 1024 * MiB;
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 const profiling = argv.includes("--profile");
-const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4,b5").toLowerCase().split(",").map((s) => s.trim()));
-const partial = only.size < 5 || profiling;
+const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4,b5,b6,b7").toLowerCase().split(",").map((s) => s.trim()));
+const partial = only.size < 7 || profiling;
 const keep = process.env.BENCH_KEEP === "1";
 
 const SETTINGS = quick
@@ -378,9 +383,9 @@ async function main(): Promise<number> {
     public: `${base}/bench-public/large.bin`,
     nginx: `${nginxBase}/direct/large.bin`,
   };
-  const rate = async (url: string, headers: readonly string[]) => {
-    await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.warmSeconds, headers });
-    return wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds, headers });
+  const rate = async (url: string, headers: readonly string[], script?: string) => {
+    await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.warmSeconds, headers, script });
+    return wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds, headers, script });
   };
 
   if (profiling) {
@@ -474,6 +479,18 @@ async function main(): Promise<number> {
   if (only.has("b5")) {
     checkInterrupted();
     results.b5 = await measureUploads({ workDir, storageRoot, databasePath, base, cookie, nginxBase });
+  }
+  const media = { workDir, storageRoot, databasePath, base, authHeaders, auth, rate, rounds, best };
+  if (only.has("b6")) {
+    checkInterrupted();
+    results.b6 = await measureThumbnails(media, { rounds: SETTINGS.rounds, ceilingUrl: smallUrls.ceiling, lookupUrl: smallUrls.lookup });
+  }
+  if (only.has("b7")) {
+    checkInterrupted();
+    // A quarter of the large file, in the pattern; four hard links of it make the selection.
+    const partFile = path.join(directRoot, "zip-part.bin");
+    writePattern(partFile, SETTINGS.largeBytes / 4);
+    results.b7 = await measureZip(media, { rounds: SETTINGS.largeRounds, largeBytes: SETTINGS.largeBytes, largeUrl: largeUrls.kit, partFile });
   }
   await stopServer(server);
   resources.servers.delete(server);

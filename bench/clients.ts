@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import http from "node:http";
 
 // The bench's clients: wrk for request rates, curl for throughput, node:http for
@@ -53,9 +54,10 @@ function latencyMs(output: string, percentile: string): number {
  * its next request as soon as the answer is in. Throws when any answer was not 2xx/3xx
  * or a socket failed: a rate of errors is not a rate of downloads.
  */
-export async function wrk(url: string, options: { connections: number; seconds: number; headers?: readonly string[] }): Promise<RateResult> {
+export async function wrk(url: string, options: { connections: number; seconds: number; headers?: readonly string[]; script?: string }): Promise<RateResult> {
   const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", "--timeout", "10s"];
   for (const header of options.headers ?? []) args.push("-H", header);
+  if (options.script) args.push("-s", options.script);
   const { code, stdout, stderr } = await capture("wrk", [...args, url]);
   if (code !== 0) throw new Error(`wrk ${url} failed (${code}): ${stderr}${stdout}`);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
@@ -95,6 +97,31 @@ export async function download(url: string, options: { concurrency: number; size
     bytes += size;
   }
   return { mbPerSecond: bytes / 1e6 / seconds, bytes, seconds };
+}
+
+/**
+ * A wrk Lua script that asks for `paths` in turn (each connection takes the next), so
+ * that a rate covers many different files rather than one. Written to `file`.
+ */
+export function rotatingPathsScript(file: string, paths: readonly string[]): string {
+  const list = paths.map((p) => JSON.stringify(p)).join(",\n  ");
+  writeFileSync(file, `local paths = {\n  ${list}\n}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format("GET", paths[i])\nend\n`);
+  return file;
+}
+
+/**
+ * One POST whose answer is downloaded with `curl -o /dev/null`, timed from spawn to
+ * exit: a 200 is required, and its size is what was sent (the zip's length).
+ */
+export async function postDownload(url: string, body: string, headers: readonly string[] = []): Promise<ThroughputResult> {
+  const args = ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{size_download}", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", body];
+  for (const header of headers) args.push("-H", header);
+  const started = performance.now();
+  const { code, stdout, stderr } = await capture("curl", [...args, url]);
+  const seconds = (performance.now() - started) / 1000;
+  const [status, size] = stdout.trim().split(" ").map(Number);
+  if (code !== 0 || status !== 200 || !size) throw new Error(`curl -X POST ${url}: exit ${code}, status ${status}, ${size} bytes ${stderr}`);
+  return { mbPerSecond: size / 1e6 / seconds, bytes: size, seconds };
 }
 
 /** Starts a download, takes its first bytes, hangs up (a new connection each time). */
