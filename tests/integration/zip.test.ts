@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverPid, storageRoot } from "./support/context";
-import { auditOf, downloadsOf, insertCounted, insertSubmission, query, randomData, sha256, writeStored } from "./support/fixtures";
+import { auditOf, deleteRow, downloadsOf, insertCounted, insertSubmission, query, randomData, sha256, writeStored } from "./support/fixtures";
 import { descriptors, eventually } from "./support/process";
 import { get, signIn, type CookieJar } from "./support/session";
 import { entryBytes, postZip, pythonEntries, saveZip, signedSelection, unzipNames, unzipTest } from "./support/zip";
@@ -18,18 +18,30 @@ const NAMES = { report: "Résumé élève 🎓.bin", notes: "Ça va, naïve caf�
 const sub = (id: number) => ({ model: "FileSubmission", field: "file", id });
 const counted = (id: number) => ({ model: "CountedDownload", field: "file", id });
 
+// Every row and file made here is removed after the file's tests: the quota of alice's
+// submissions (the tests' 5 MiB) counts the rows' sizes, and a 2 GiB row left behind
+// refused every upload of the files that run after this one with 413.
+const rows: { table: "FileSubmission" | "CountedDownload"; id: number }[] = [];
+const files: string[] = [];
+const kept = (table: "FileSubmission" | "CountedDownload", id: number) => (rows.push({ table, id }), id);
+const stored = (relative: string) => (files.push(relative), relative);
+afterAll(async () => {
+  for (const { table, id } of rows) await deleteRow(table, id);
+  for (const relative of files) await fs.rm(path.join(storageRoot(), relative), { force: true });
+});
+
 beforeAll(async () => {
   [alice, bob] = await Promise.all([signIn("alice@example.com"), signIn("bob@example.com")]);
-  const report = await writeStored("submissions/zip-report.bin", data.report);
-  const notes = await writeStored("submissions/zip-notes.txt", data.notes);
-  const photo = await writeStored("submissions/zip-photo.png", data.photo);
-  const countedFile = await writeStored("downloadables/zip-counted.txt", data.notes);
+  const report = stored(await writeStored("submissions/zip-report.bin", data.report));
+  const notes = stored(await writeStored("submissions/zip-notes.txt", data.notes));
+  const photo = stored(await writeStored("submissions/zip-photo.png", data.photo));
+  const countedFile = stored(await writeStored("downloadables/zip-counted.txt", data.notes));
   ids = {
-    report: await insertSubmission({ owner: "alice@example.com", file: report, fileName: NAMES.report, fileSize: data.report.length }),
-    notes: await insertSubmission({ owner: "alice@example.com", file: notes, fileName: NAMES.notes, fileSize: data.notes.length }),
-    photo: await insertSubmission({ owner: "alice@example.com", file: photo, fileName: NAMES.photo, fileSize: data.photo.length }),
-    bobs: await insertSubmission({ owner: "bob@example.com", file: notes, fileName: "bob.txt", fileSize: data.notes.length }),
-    counted: await insertCounted({ file: countedFile, fileName: "counted.txt", fileSize: data.notes.length, description: "zip counter" }),
+    report: kept("FileSubmission", await insertSubmission({ owner: "alice@example.com", file: report, fileName: NAMES.report, fileSize: data.report.length })),
+    notes: kept("FileSubmission", await insertSubmission({ owner: "alice@example.com", file: notes, fileName: NAMES.notes, fileSize: data.notes.length })),
+    photo: kept("FileSubmission", await insertSubmission({ owner: "alice@example.com", file: photo, fileName: NAMES.photo, fileSize: data.photo.length })),
+    bobs: kept("FileSubmission", await insertSubmission({ owner: "bob@example.com", file: notes, fileName: "bob.txt", fileSize: data.notes.length })),
+    counted: kept("CountedDownload", await insertCounted({ file: countedFile, fileName: "counted.txt", fileSize: data.notes.length, description: "zip counter" })),
   };
 });
 
@@ -133,11 +145,11 @@ describe("limits and malformed requests", () => {
     const many = await postZip(alice, { items: Array.from({ length: 1001 }, () => sub(ids.notes)) });
     expect(many.status).toBe(413);
     // Two sparse 9 GiB files: 18 GiB, over the default limit, costing no disk.
-    const relative = "submissions/zip-sparse-9g.bin";
+    const relative = stored("submissions/zip-sparse-9g.bin");
     const handle = await fs.open(path.join(storageRoot(), relative), "w");
     await handle.truncate(9 * 1024 ** 3);
     await handle.close();
-    const big = await insertSubmission({ owner: "alice@example.com", file: relative, fileName: "huge.bin", fileSize: 2 ** 31 - 1 });
+    const big = kept("FileSubmission", await insertSubmission({ owner: "alice@example.com", file: relative, fileName: "huge.bin", fileSize: 2 ** 31 - 1 }));
     const before = await downloadsOf(ids.counted);
     const total = await postZip(alice, { items: [counted(ids.counted), sub(big), sub(big)] });
     expect(total.status).toBe(413);
@@ -163,8 +175,8 @@ describe("an aborted zip", () => {
   it("closes the file being read at once and opens no other: no descriptor left, downloadFinished says aborted", async () => {
     const relative = "submissions/zip-abort.bin";
     const target = path.join(storageRoot(), relative);
-    await writeStored(relative, randomData(64 * 1024 * 1024));
-    const big = await insertSubmission({ owner: "alice@example.com", file: relative, fileName: "abort.bin", fileSize: 64 * 1024 * 1024 });
+    stored(await writeStored(relative, randomData(64 * 1024 * 1024)));
+    const big = kept("FileSubmission", await insertSubmission({ owner: "alice@example.com", file: relative, fileName: "abort.bin", fileSize: 64 * 1024 * 1024 }));
     const controller = new AbortController();
     const response = await postZip(alice, { items: [sub(big), sub(ids.notes)], name: "aborted" }, {}, controller.signal);
     expect(response.status).toBe(200);
