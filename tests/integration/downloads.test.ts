@@ -73,7 +73,7 @@ describe("large files, on a fresh server so its memory is measured from idle", (
   const fetchFile = (url: string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     fetch(`${base}${url}`, { headers: { Cookie: jar.header, ...headers }, signal });
 
-  it("streams a 4 GiB sparse file completely with the server's RSS under 200 MiB", async () => {
+  it("streams a 4 GiB sparse file completely with the server's RSS less than 100 MiB over idle", async () => {
     const size = 4 * GiB + 4096;
     const marker = randomData(MiB);
     const markerAt = 3 * GiB + 12345;
@@ -103,7 +103,10 @@ describe("large files, on a fresh server so its memory is measured from idle", (
       clearInterval(sampler);
       console.log(`RSS before ${(before / MiB).toFixed(0)} MiB, peak ${(peakRss / MiB).toFixed(0)} MiB`);
       expect(received).toBe(size);
-      expect(peakRss).toBeLessThan(200 * MiB);
+      // The growth, not the level: the idle server's RSS moves with what the app loads
+      // (138-143 MiB on PostgreSQL once image variants and zips came, peaks 200-202 MiB),
+      // while a buffered file would add gigabytes. Streaming adds 55-65 MiB here.
+      expect(peakRss - before).toBeLessThan(100 * MiB);
 
       const ranged = await fetchFile(url, { Range: `bytes=${markerAt}-${markerAt + marker.length - 1}` });
       expect(ranged.status).toBe(206);
