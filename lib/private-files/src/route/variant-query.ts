@@ -1,3 +1,4 @@
+import { VARIANT_PARAM, WIDTH_PARAM } from "../image/query.js";
 import { MAX_VARIANT_DIMENSION } from "../variants/options.js";
 
 /** What a file URL's query asks for: the original, a variant by name, or a width to snap. */
@@ -16,8 +17,8 @@ const WIDTH = /^[1-9][0-9]{0,4}$/;
  * (400). Whether the name is declared is judged later, once the request is authorized.
  */
 export function parseVariantQuery(params: URLSearchParams): VariantQuery {
-  const names = params.getAll("variant");
-  const widths = params.getAll("w");
+  const names = params.getAll(VARIANT_PARAM);
+  const widths = params.getAll(WIDTH_PARAM);
   if (names.length === 0 && widths.length === 0) return ORIGINAL;
   if (names.length + widths.length > 1) return { kind: "malformed", message: names.length > 0 && widths.length > 0 ? "variant and w cannot be used together" : "variant or w given more than once" };
   if (names.length === 1) return { kind: "name", name: names[0]! };

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
+import { MAX_WIDTH } from "../image/query.js";
 
 /** The formats a variant can be written in. */
 export const VARIANT_FORMATS = ["webp", "avif", "jpeg", "png"] as const;
@@ -68,8 +69,8 @@ export type CompiledVariants = ReadonlyMap<string, CompiledVariant>;
 
 const NAME = /^[a-z0-9_-]{1,64}$/;
 const FITS: readonly VariantFit[] = ["inside", "cover", "contain", "fill", "outside"];
-/** The largest width or height a variant may ask for, and the largest `?w=`. */
-export const MAX_VARIANT_DIMENSION = 16384;
+/** The largest width or height a variant may ask for, and the largest `?w=`: the client loader's own limit (image/query.ts, a leaf module), so the two never disagree. */
+export const MAX_VARIANT_DIMENSION = MAX_WIDTH;
 
 /**
  * Checks a field's `variants` declaration; throws a TypeError naming the field and

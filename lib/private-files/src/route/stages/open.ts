@@ -14,7 +14,7 @@ export async function open(download: Download): Promise<OpenedFile | Rejection> 
   const { storedPath } = download.served;
   let file: OpenedFile | null;
   try {
-    file = await config.storageOf(field).open(download.served.storedPath);
+    file = await config.storageOf(field).open(storedPath);
   } catch (error) {
     if (error instanceof UnsafeStoredPathError) {
       log.warn("refused a stored path outside the storage root", { reason: error.message });
