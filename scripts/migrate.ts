@@ -17,12 +17,12 @@
 // stays readable by Prisma's own tooling. A session-level advisory lock makes
 // concurrent runs (two app instances starting at once) take turns: the second one
 // finds nothing left to do.
-import { spawnSync } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { databaseUrl, isPostgresUrl } from "../lib/db/database-url";
+import { prisma6 } from "./prisma-cli.mjs";
 
 const root = path.resolve(__dirname, "..");
 export const POSTGRES_MIGRATIONS = path.join(root, "prisma", "postgres", "migrations");
@@ -128,8 +128,8 @@ async function main(): Promise<void> {
     await migratePostgres(url);
     return;
   }
-  const prisma = path.join(root, "node_modules", ".bin", "prisma");
-  const result = spawnSync(prisma, ["migrate", "deploy"], { cwd: root, stdio: "inherit", env: process.env });
+  // Prisma 6.19's CLI: Prisma 7's cannot migrate offline (scripts/prisma-cli.mjs).
+  const result = prisma6(["migrate", "deploy"]);
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -4,10 +4,11 @@
 // "Previous" is the file as committed at HEAD (or --from <file>; no committed file:
 // from an empty database). `prisma migrate diff` compares two schema files and needs
 // no database; `npm run db:migrate` applies the result (see docs/deploying.md, "PostgreSQL").
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { prisma6 } from "./prisma-cli.mjs";
 
 const root = path.resolve(__dirname, "..");
 const schema = "prisma/postgres/schema.prisma";
@@ -38,11 +39,12 @@ if (fromFile) {
 // The Prisma CLI loads prisma.config.ts (the SQLite one) and opens its adapter; give it
 // a scratch SQLite URL whatever DATABASE_URL says (a postgres URL there makes Prisma
 // 6.19 fall back to downloading an engine). Nothing is written to it.
-const result = spawnSync(
-  path.join(root, "node_modules", ".bin", "prisma"),
-  ["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"],
-  { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: `file:${path.join(scratch, "unused.db")}` } },
-);
+// Prisma 6.19's CLI: Prisma 7's runs diff on a schema engine it downloads (scripts/prisma-cli.mjs).
+const result = prisma6(["migrate", "diff", ...from, "--to-schema-datamodel", schema, "--script"], {
+  encoding: "utf8",
+  stdio: "pipe",
+  env: { DATABASE_URL: `file:${path.join(scratch, "unused.db")}` },
+});
 fs.rmSync(scratch, { recursive: true, force: true });
 if (result.status !== 0) {
   console.error(result.stdout, result.stderr);

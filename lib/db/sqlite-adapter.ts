@@ -1,4 +1,5 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { withStatementCache } from "./statement-cache";
 
 /**
  * Every connection the app opens runs in WAL mode with `synchronous = NORMAL`, the
@@ -14,14 +15,16 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
  */
 const PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 
-type AdapterFactory = Pick<PrismaBetterSQLite3, "provider" | "adapterName" | "connect" | "connectToShadowDb">;
-type Connection = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+type AdapterFactory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect" | "connectToShadowDb">;
+type Connection = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
 
 export function sqliteAdapter(url: string, timeout: number): AdapterFactory {
-  const factory = new PrismaBetterSQLite3({ url, timeout });
+  const factory = new PrismaBetterSqlite3({ url, timeout });
   const tuned = async (connection: Promise<Connection>) => {
     const adapter = await connection;
     await adapter.executeScript(PRAGMAS);
+    // SQLITE_STATEMENT_CACHE=off: without the cache, to measure it (bench/prisma-calls.ts).
+    if (process.env.SQLITE_STATEMENT_CACHE !== "off") cacheStatements(adapter);
     return adapter;
   };
   return {
@@ -30,4 +33,16 @@ export function sqliteAdapter(url: string, timeout: number): AdapterFactory {
     connect: () => tuned(factory.connect()),
     connectToShadowDb: () => tuned(factory.connectToShadowDb()),
   };
+}
+
+/**
+ * Gives the adapter's connection a statement cache (./statement-cache.ts). The adapter
+ * keeps its better-sqlite3 connection in `client`, a field its types do not declare;
+ * a Prisma upgrade that moves it fails here, at the first connection, rather than
+ * quietly dropping the cache (tests/unit/statement-cache.test.ts).
+ */
+function cacheStatements(adapter: Connection): void {
+  const holder = adapter as unknown as { client?: Parameters<typeof withStatementCache>[0] };
+  if (typeof holder.client?.prepare !== "function") throw new Error("@prisma/adapter-better-sqlite3 no longer keeps its connection in `client`: update lib/db/sqlite-adapter.ts");
+  holder.client = withStatementCache(holder.client);
 }

@@ -15,10 +15,10 @@
 //
 // A block that is deliberately not a module (a shell session, a diff, a fragment of
 // options) uses another fence language: `sh`, `diff`, `text`.
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
+import { generateClient } from "../../scripts/prisma-cli.mjs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -191,12 +191,8 @@ const report = (failures: readonly Failure[]) => failures.map((f) => `${f.where}
 
 beforeAll(() => {
   // The docs' Prisma client: generated each run (about 3 s), so it follows the schema.
-  const prisma = path.join(root, "node_modules/.bin/prisma");
-  const result = spawnSync(prisma, ["generate", "--schema", "tests/docs/schema.prisma"], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, DATABASE_URL: "file:./docs-never-opened.db", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-  });
+  // Prisma 7's CLI, as the demo's clients are generated (scripts/prisma-cli.mjs).
+  const result = generateClient("tests/docs/schema.prisma", "file:./docs-never-opened.db", { encoding: "utf8", stdio: "pipe" });
   if (result.status !== 0) throw new Error(`prisma generate for tests/docs/schema.prisma failed:\n${result.stdout}\n${result.stderr}`);
 }, 120_000);
 
