@@ -255,7 +255,7 @@ async function warmServer(targets: readonly (readonly [string, readonly string[]
 }
 
 const mb = (r: ThroughputResult) => `${r.mbPerSecond.toFixed(0)} MB/s`;
-const rps = (r: RateResult) => `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(1)} ms`;
+const rps = (r: RateResult) => `${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(1)} ms${r.cpuMsPerRequest === undefined ? "" : `, ${r.cpuMsPerRequest.toFixed(2)} ms CPU/req`}`;
 
 /**
  * The adapters' per-call cost (lib/private-files/bench/session-getters.ts), in a child
@@ -385,7 +385,8 @@ async function main(): Promise<number> {
   };
   const rate = async (url: string, headers: readonly string[], script?: string) => {
     await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.warmSeconds, headers, script });
-    return wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds, headers, script });
+    // The streaming server's CPU per request, for the routes it serves itself (not B4's, through nginx).
+    return wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds, headers, script, serverPid: url.startsWith(base) ? server.pid : undefined });
   };
 
   if (profiling) {

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 
 // The bench's clients: wrk for request rates, curl for throughput, node:http for
@@ -12,6 +12,12 @@ export interface RateResult {
   readonly p99Ms: number;
   readonly requests: number;
   readonly seconds: number;
+  /**
+   * CPU time the server's processes spent per answered request (user + system, ms), when
+   * the measurement named the server: a cost, not a rate, so it moves far less with the
+   * machine's other load than req/s does.
+   */
+  readonly cpuMsPerRequest?: number;
 }
 
 export interface ThroughputResult {
@@ -54,7 +60,8 @@ function latencyMs(output: string, percentile: string): number {
  * its next request as soon as the answer is in. Throws when any answer was not 2xx/3xx
  * or a socket failed: a rate of errors is not a rate of downloads.
  */
-export async function wrk(url: string, options: { connections: number; seconds: number; headers?: readonly string[]; script?: string }): Promise<RateResult> {
+export async function wrk(url: string, options: { connections: number; seconds: number; headers?: readonly string[]; script?: string; serverPid?: number }): Promise<RateResult> {
+  const cpuBefore = options.serverPid === undefined ? 0 : processTreeCpuMs(options.serverPid);
   const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", "--timeout", "10s"];
   for (const header of options.headers ?? []) args.push("-H", header);
   if (options.script) args.push("-s", options.script);
@@ -67,7 +74,9 @@ export async function wrk(url: string, options: { connections: number; seconds: 
   const total = /(\d+) requests in ([\d.]+)(us|ms|s|m)/.exec(stdout);
   const rate = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
   if (!total || !rate) throw new Error(`could not read wrk's output:\n${stdout}`);
+  const cpuMs = options.serverPid === undefined ? undefined : processTreeCpuMs(options.serverPid) - cpuBefore;
   return {
+    ...(cpuMs === undefined ? {} : { cpuMsPerRequest: cpuMs / Number(total[1]) }),
     requestsPerSecond: Number(rate[1]),
     p50Ms: latencyMs(stdout, "50"),
     p99Ms: latencyMs(stdout, "99"),
@@ -75,6 +84,54 @@ export async function wrk(url: string, options: { connections: number; seconds: 
     seconds: (Number(total[2]) * UNIT_MS[total[3]!]!) / 1000,
   };
 }
+
+/** Linux's clock ticks per second (USER_HZ), in which /proc/<pid>/stat counts CPU time. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * User + system CPU time of a process and its descendants (`next start` serves from a
+ * child `next-server`), in ms, from /proc. Threads are counted in their process's figure.
+ */
+export function processTreeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const member of processTree(pid)) {
+    try {
+      // Fields after the command's closing parenthesis: state is 3, utime 14, stime 15.
+      const stat = readFileSync(`/proc/${member}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Ended meanwhile: its time is lost to the count, which only ever undercounts.
+    }
+  }
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
+function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    for (const task of safeReaddir(`/proc/${tree[i]}/task`)) {
+      const children = safeRead(`/proc/${tree[i]}/task/${task}/children`).trim();
+      if (children) tree.push(...children.split(" ").map(Number));
+    }
+  }
+  return tree;
+}
+
+const safeReaddir = (dir: string) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+const safeRead = (file: string) => {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+};
 
 /**
  * `concurrency` simultaneous downloads of the whole file with `curl -o /dev/null` (read

@@ -218,8 +218,10 @@ export function markdown(results: Results): string {
   const rps = (c: SmallCase) => b1[c]?.requestsPerSecond;
   // Results from before the lookup case (or a run without it) have no such column.
   const withFloor = b1.lookup !== undefined;
+  // CPU per request: from runs that measured it (it says what a part costs, see clients.ts).
+  const withCpu = b1.kit?.cpuMsPerRequest !== undefined;
   const b1Rows: string[][] = [
-    ["B1: 4 KiB, " + `${settings.connections} connections`, "req/s", "p99 ms", "vs ceiling", ...(withFloor ? ["vs lookup floor"] : []), "vs naive", "vs public/", "vs nginx"],
+    ["B1: 4 KiB, " + `${settings.connections} connections`, "req/s", "p99 ms", ...(withCpu ? ["server CPU ms/req"] : []), "vs ceiling", ...(withFloor ? ["vs lookup floor"] : []), "vs naive", "vs public/", "vs nginx"],
   ];
   for (const c of ["kit", "ceiling", "lookup", "naive", "public", "nginx"] as const) {
     const r = b1[c];
@@ -228,6 +230,7 @@ export function markdown(results: Results): string {
       SMALL_LABELS[c],
       fixed(r.requestsPerSecond, 0),
       fixed(r.p99Ms, 1),
+      ...(withCpu ? [r.cpuMsPerRequest === undefined ? "" : fixed(r.cpuMsPerRequest, 2)] : []),
       x(ratio(rps(c), rps("ceiling"))),
       ...(withFloor ? [x(ratio(rps(c), rps("lookup")))] : []),
       x(ratio(rps(c), rps("naive"))),
@@ -322,11 +325,11 @@ export function markdown(results: Results): string {
 
   const { b6, b7 } = results;
   if (b6) {
-    const b6Rows: string[][] = [["B6: a page of 50 thumbnails (stored variants)", "req/s", "p99 ms", "vs lookup floor", "vs route ceiling"]];
+    const b6Rows: string[][] = [["B6: a page of 50 thumbnails (stored variants)", "req/s", "p99 ms", "server CPU ms/req", "vs lookup floor", "vs route ceiling"]];
     const labels = { thumbs: "kit, 50 different `thumb` variants in turn", lookup: "lookup floor (JWT + findUnique, 4 KiB)", ceiling: "route ceiling (4 KiB from memory)" } as const;
     for (const c of ["thumbs", "lookup", "ceiling"] as const) {
       const r = b6[c];
-      if (r) b6Rows.push([labels[c], fixed(r.requestsPerSecond, 0), fixed(r.p99Ms, 1), c === "thumbs" ? x(ratio(r.requestsPerSecond, b6.lookup?.requestsPerSecond)) : "", c === "ceiling" ? "" : x(ratio(r.requestsPerSecond, b6.ceiling?.requestsPerSecond))]);
+      if (r) b6Rows.push([labels[c], fixed(r.requestsPerSecond, 0), fixed(r.p99Ms, 1), r.cpuMsPerRequest === undefined ? "" : fixed(r.cpuMsPerRequest, 2), c === "thumbs" ? x(ratio(r.requestsPerSecond, b6.lookup?.requestsPerSecond)) : "", c === "ceiling" ? "" : x(ratio(r.requestsPerSecond, b6.ceiling?.requestsPerSecond))]);
     }
     out.push(table(b6Rows), "");
   }

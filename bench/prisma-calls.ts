@@ -1,0 +1,69 @@
+// `npx tsx bench/prisma-calls.ts`: what each database call of a counted download costs
+// outside Next, in µs of this process's CPU per awaited call, on a migrated temp SQLite
+// database: the demo's Prisma client (lib/db/prisma.ts's adapter, WAL), with and without
+// the statement cache (lib/db/statement-cache.ts), against better-sqlite3's own prepared
+// statements. ROUNDS (default 20000) calls each, after as many to warm up; both Prisma ways
+// run twice in turn and the second pass is reported.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { PrismaClient } from "../lib/db/generated/client";
+import { sqliteAdapter } from "../lib/db/sqlite-adapter";
+
+const ROUNDS = Number(process.env.ROUNDS) || 20_000;
+const root = path.resolve(__dirname, "..");
+
+async function cpuMicrosPerCall(call: () => Promise<unknown> | unknown): Promise<number> {
+  for (let i = 0; i < ROUNDS; i++) await call();
+  const start = process.cpuUsage();
+  for (let i = 0; i < ROUNDS; i++) await call();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / ROUNDS;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "prisma-calls-"));
+  try {
+    const url = `file:${path.join(dir, "bench.db")}`;
+    const migrated = spawnSync(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/migrate.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+    if (migrated.status !== 0) throw new Error(`migrate failed: ${migrated.stderr}${migrated.stdout}`);
+    const raw = new Database(path.join(dir, "bench.db"));
+    raw.prepare("INSERT INTO CountedDownload (description, file, fileName, fileSize, downloads, createdAt) VALUES ('bench', 'downloadables/x', 'x', 1, 0, 0)").run();
+
+    const rows: Record<string, Record<string, number>> = {};
+    // Each way twice, alternating; the second pass counts (the first warms the JIT for both).
+    for (const cache of [false, true, false, true]) {
+      if (cache) delete process.env.SQLITE_STATEMENT_CACHE;
+      else process.env.SQLITE_STATEMENT_CACHE = "off";
+      const prisma = new PrismaClient({ adapter: sqliteAdapter(url, 5000) });
+      const label = cache ? "Prisma, statement cache" : "Prisma, no statement cache";
+      rows[label] = {
+        "findUnique by id": await cpuMicrosPerCall(() => prisma.countedDownload.findUnique({ where: { id: 1 } })),
+        "raw UPDATE (the counter)": await cpuMicrosPerCall(() => prisma.$executeRaw`UPDATE "CountedDownload" SET "downloads" = "downloads" + ${1} WHERE "id" = ${1}`),
+        "update with increment (ORM)": await cpuMicrosPerCall(() => prisma.countedDownload.update({ where: { id: 1 }, data: { downloads: { increment: 1 } } })),
+      };
+      await prisma.$disconnect();
+    }
+    const find = raw.prepare("SELECT * FROM CountedDownload WHERE id = ?");
+    const update = raw.prepare("UPDATE CountedDownload SET downloads = downloads + ? WHERE id = ?");
+    rows["better-sqlite3, prepared"] = {
+      "findUnique by id": await cpuMicrosPerCall(() => find.get(1)),
+      "raw UPDATE (the counter)": await cpuMicrosPerCall(() => update.run(1, 1)),
+    };
+    raw.close();
+
+    const columns = ["findUnique by id", "raw UPDATE (the counter)", "update with increment (ORM)"];
+    console.log(`| ${ROUNDS} calls each, µs of CPU per call | ${columns.join(" | ")} |`);
+    console.log(`|---|${columns.map(() => "---:").join("|")}|`);
+    for (const [label, cells] of Object.entries(rows)) console.log(`| ${label} | ${columns.map((c) => (cells[c] === undefined ? "" : cells[c].toFixed(1))).join(" | ")} |`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
