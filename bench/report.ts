@@ -1,4 +1,5 @@
 import type { RateResult, ThroughputResult } from "./clients";
+import type { Node24Results } from "./node24";
 
 // What a bench run found: the figures, their ratios to the baselines, the targets and
 // the CI guard's limits, printed as a table, kept as JSON and drawn as an SVG chart.
@@ -59,6 +60,8 @@ export interface Results {
   b6?: Partial<Record<"thumbs" | "lookup" | "ceiling", RateResult>>;
   /** B7, a zip of a large selection against the kit streaming one file of the same size. Absent from older runs. */
   b7?: Partial<Record<"zip" | "file", ThroughputResult>>;
+  /** B1's rates and B2's kit download on Node 24 beside Node 20, interleaved in the same rounds (bench/node24.ts). Absent from older runs. */
+  node24?: Node24Results;
   checks?: Check[];
 }
 
@@ -86,15 +89,13 @@ function check(id: string, label: string, value: number, unit: Check["unit"], se
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
 
 /**
- * CI guards for the 4 KiB cases. The issue's example is 0.5x the route ceiling, but no
- * route that loads a Prisma record reaches that here: the lookup floor (the empty route
- * plus the session decode and one findUnique) measures 0.45x-0.57x, and the kit 0.31x (B1)
- * and 0.23x-0.27x (B4) in full runs, 0.22x-0.31x in --quick runs (docs/performance.md). A
- * 0.5x guard would fail every CI run, so the guard sits at about half the quick
- * measurement: a gross regression (the fsync per commit coming back measured 0.15x),
- * never noise.
+ * CI guards for the 4 KiB cases, at about half of what `--quick` measures with issue 17's
+ * code (docs/performance.md, "Small downloads: where the time goes"): a gross regression
+ * (the fsync per commit coming back, Prisma's compiler on every call again), never noise.
+ * The targets are the issue's; the figures and the profile in docs/performance.md say
+ * why the kit does not reach them on this machine.
  */
-const SMALL_GUARDS = { b1Ceiling: 0.12, b1Naive: 0.15, b4Ceiling: 0.1 };
+const SMALL_GUARDS = { b1Floor: 0.25, b1Ceiling: 0.15, b1Lookup: 0.3, b1Naive: 0.15, b4Ceiling: 0.12 };
 
 /**
  * CI guard for B2 (large downloads, kit / nginx). nginx's sendfile speed moves with the
@@ -114,7 +115,10 @@ export function checks(results: Results): Check[] {
   };
   const rps = (r: RateResult | undefined) => r?.requestsPerSecond;
   const { b1, b2, b3, b4 } = results;
-  add(ratio(rps(b1.kit), rps(b1.ceiling)), (v) => check("b1-ceiling", "B1 4 KiB kit / route ceiling", v, "x", "min", 0.8, SMALL_GUARDS.b1Ceiling));
+  // Issue 17's targets: the floor under any Prisma-backed route, and the kit against it and the ceiling.
+  add(ratio(rps(b1.lookup), rps(b1.ceiling)), (v) => check("b1-floor", "B1 lookup floor / route ceiling", v, "x", "min", 0.75, SMALL_GUARDS.b1Floor));
+  add(ratio(rps(b1.kit), rps(b1.ceiling)), (v) => check("b1-ceiling", "B1 4 KiB kit / route ceiling", v, "x", "min", 0.6, SMALL_GUARDS.b1Ceiling));
+  add(ratio(rps(b1.kit), rps(b1.lookup)), (v) => check("b1-lookup", "B1 4 KiB kit / lookup floor", v, "x", "min", 0.85, SMALL_GUARDS.b1Lookup));
   add(ratio(rps(b1.kit), rps(b1.naive)), (v) => check("b1-naive", "B1 4 KiB kit / naive route", v, "x", "min", 2, SMALL_GUARDS.b1Naive));
   for (const [concurrency, cases] of Object.entries(b2)) {
     add(ratio(cases.kit?.mbPerSecond, cases.nginx?.mbPerSecond), (v) =>
@@ -128,7 +132,7 @@ export function checks(results: Results): Check[] {
     add((b3.afterAbortsRss - b3.idleRss) / MiB, (v) => check("b3-aborts", `B3 RSS growth, ${results.settings.aborts} aborted`, v, "MiB", "max", 64, 128));
     add(b3.afterAbortsDescriptors - b3.idleDescriptors, (v) => check("b3-fds", "B3 descriptors over idle after aborts", v, "fds", "max", 0, 0));
   }
-  add(ratio(rps(b4.small.kit), rps(b4.small.ceiling)), (v) => check("b4-ceiling", "B4 4 KiB x-accel / route ceiling", v, "x", "min", 0.9, SMALL_GUARDS.b4Ceiling));
+  add(ratio(rps(b4.small.kit), rps(b4.small.ceiling)), (v) => check("b4-ceiling", "B4 4 KiB x-accel / route ceiling", v, "x", "min", 0.6, SMALL_GUARDS.b4Ceiling));
   for (const [concurrency, cases] of Object.entries(b4.large)) {
     add(ratio(cases.kit?.mbPerSecond, cases.nginx?.mbPerSecond), (v) =>
       check(`b4-nginx-${concurrency}`, `B4 large x${concurrency} x-accel / nginx`, v, "x", "min", 0.9, 0.5),
@@ -153,13 +157,14 @@ export function checks(results: Results): Check[] {
 }
 
 /**
- * B6 and B7 have no target in their issue (16 asks for the figures); these are ours. A
+ * B6's lookup target is issue 17's (0.85x the floor); B6's ceiling and B7's are ours
+ * (issue 16 asked for the figures only). A
  * stored thumbnail is a small download: its floor is the lookup (session decode and one
  * findUnique), as B1's is. A zip of stored entries frames the same bytes, so it should
  * run near one file's stream. The guards sit at about half of the first quick runs'
  * measurements (docs/performance.md): a gross regression, never noise.
  */
-const MEDIA_TARGETS = { b6Lookup: 0.8, b6Ceiling: 0.4, b7File: 0.8 };
+const MEDIA_TARGETS = { b6Lookup: 0.85, b6Ceiling: 0.4, b7File: 0.8 };
 const MEDIA_GUARDS = { b6Lookup: 0.15, b6Ceiling: 0.05, b7File: 0.04 };
 
 /**
@@ -340,6 +345,8 @@ export function markdown(results: Results): string {
     out.push(table(b7Rows), "");
   }
 
+  if (results.node24) out.push(node24Table(results.node24), "");
+
   const found = results.checks ?? [];
   if (found.length > 0) {
     const show = (c: Check, limit: number) => `${c.sense === "min" ? ">=" : "<="} ${limit}${c.unit === "x" ? "x" : ` ${c.unit}`}`;
@@ -352,6 +359,30 @@ export function markdown(results: Results): string {
     );
   }
   return out.join("\n");
+}
+
+/** B1 and B2 on both Nodes, side by side, with Node 24's figure against Node 20's. */
+function node24Table(n: Node24Results): string {
+  const fixed = (value: number | undefined, digits: number) => (value === undefined ? "" : value.toFixed(digits));
+  const rate = (line: "20" | "24", c: "kit" | "ceiling" | "lookup") => n.b1[line][c]?.requestsPerSecond;
+  const cpu = (line: "20" | "24", c: "kit" | "ceiling" | "lookup") => n.b1[line][c]?.cpuMsPerRequest;
+  const rows: string[][] = [["B1 and B2 on two Nodes (same build, same rounds)", `Node ${n.versions["20"]}`, `Node ${n.versions["24"]}`, "24 / 20"]];
+  const labels = { kit: "kit route", ceiling: "route ceiling", lookup: "lookup floor" } as const;
+  for (const c of ["kit", "ceiling", "lookup"] as const) {
+    rows.push([`B1 ${labels[c]}, req/s`, fixed(rate("20", c), 0), fixed(rate("24", c), 0), x(ratio(rate("24", c), rate("20", c)))]);
+    rows.push([`B1 ${labels[c]}, server CPU ms/req`, fixed(cpu("20", c), 2), fixed(cpu("24", c), 2), x(ratio(cpu("24", c), cpu("20", c)))]);
+  }
+  for (const c of ["kit", "lookup"] as const) {
+    const of20 = ratio(rate("20", c), rate("20", "ceiling"));
+    const of24 = ratio(rate("24", c), rate("24", "ceiling"));
+    rows.push([`B1 ${labels[c]} / its ceiling`, x(of20), x(of24), ""]);
+  }
+  for (const concurrency of Object.keys(n.b2["20"])) {
+    const a = n.b2["20"][concurrency]?.mbPerSecond;
+    const b = n.b2["24"][concurrency]?.mbPerSecond;
+    rows.push([`B2 kit, large x${concurrency}, MB/s`, fixed(a, 0), fixed(b, 0), x(ratio(b, a))]);
+  }
+  return table(rows);
 }
 
 // ---------------------------------------------------------------------------

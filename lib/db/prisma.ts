@@ -36,7 +36,8 @@ function createClient(): PrismaClient {
   // the whole server pauses meanwhile: keep it short. WAL mode: see sqlite-adapter.ts.
   ensureSqliteFolder(url);
   const timeout = Number(process.env.SQLITE_BUSY_TIMEOUT_MS) || 5000;
-  return new PrismaClient({ adapter: sqliteAdapter(url, timeout) });
+  // BETTER_SQLITE3_BINDING: the addon for another Node.js (see sqliteAdapter).
+  return new PrismaClient({ adapter: sqliteAdapter(url, timeout, process.env.BETTER_SQLITE3_BINDING || undefined) });
 }
 
 export const prisma: PrismaClient = (globalForPrisma.demoPrisma ??= createClient());

@@ -18,8 +18,13 @@ const PRAGMAS = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
 type AdapterFactory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect" | "connectToShadowDb">;
 type Connection = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
 
-export function sqliteAdapter(url: string, timeout: number): AdapterFactory {
-  const factory = new PrismaBetterSqlite3({ url, timeout });
+/**
+ * `nativeBinding`: better-sqlite3's compiled addon to load instead of its own build, for
+ * a server run by another Node.js than the one npm installed with (its addon is built per
+ * Node ABI; the bench runs the same build on Node 24 that way, bench/node24.ts).
+ */
+export function sqliteAdapter(url: string, timeout: number, nativeBinding?: string): AdapterFactory {
+  const factory = new PrismaBetterSqlite3({ url, timeout, ...(nativeBinding ? { nativeBinding } : {}) });
   const tuned = async (connection: Promise<Connection>) => {
     const adapter = await connection;
     await adapter.executeScript(PRAGMAS);

@@ -42,11 +42,12 @@ export function runAsync(command: string, args: string[], env: NodeJS.ProcessEnv
  * Starts `next start` on 127.0.0.1 and waits until it answers. Its output goes to `logFile`.
  * `nodeArgs` (e.g. `--cpu-prof`, which NODE_OPTIONS refuses) run it under `node` with them.
  */
-export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = []): Promise<ChildProcess> {
+export async function startNext(port: number, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = [], node = process.execPath): Promise<ChildProcess> {
   const log = fs.openSync(logFile, "a");
   const args = ["start", "-H", "127.0.0.1", "-p", String(port)];
+  // `node`: another Node.js binary to serve with (the bench's Node 24 case).
   const [command, argv] =
-    nodeArgs.length === 0 ? [bin("next"), args] : [process.execPath, [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...args]];
+    nodeArgs.length === 0 && node === process.execPath ? [bin("next"), args] : [node, [...nodeArgs, path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), ...args]];
   const child = spawn(command, argv, {
     cwd: ROOT,
     env,
