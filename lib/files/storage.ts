@@ -5,6 +5,9 @@ import { s3Storage } from "next-private-files/s3";
 // The demo's default storage, chosen by the environment:
 //
 //   PRIVATE_FILES_STORAGE=local (default)  files under PRIVATE_FILES_ROOT (default ./data/files)
+//     PRIVATE_FILES_SYNC_READ_MAX_BYTES  answers up to this size are read synchronously
+//                           once open (localFileStorage's syncReadMaxBytes; default 65536;
+//                           0 on a network file system)
 //   PRIVATE_FILES_STORAGE=s3               objects in S3_BUCKET, configured by:
 //     S3_BUCKET             the bucket (required; it must exist)
 //     S3_ENDPOINT           an S3-compatible endpoint (MinIO, R2…); unset: AWS S3
@@ -30,7 +33,11 @@ export class StorageConfigError extends Error {
 /** The storage the environment asks for. */
 export function storageFromEnv(env: Env = process.env): FileStorage {
   const kind = (env.PRIVATE_FILES_STORAGE?.trim() || "local").toLowerCase();
-  if (kind === "local") return localFileStorage({ root: defaultStorageRoot(env as NodeJS.ProcessEnv) });
+  if (kind === "local") {
+    const syncReads = env.PRIVATE_FILES_SYNC_READ_MAX_BYTES?.trim();
+    if (syncReads && !/^\d+$/.test(syncReads)) throw new StorageConfigError(`PRIVATE_FILES_SYNC_READ_MAX_BYTES must be a number of bytes, got "${syncReads}"`);
+    return localFileStorage({ root: defaultStorageRoot(env as NodeJS.ProcessEnv), ...(syncReads ? { syncReadMaxBytes: Number(syncReads) } : {}) });
+  }
   if (kind === "s3") {
     const { bucket, prefix, client } = s3ConfigFromEnv(env);
     return s3Storage({ client: new S3Client(client), bucket, prefix });

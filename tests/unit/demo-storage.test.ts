@@ -12,6 +12,9 @@ describe("storageFromEnv", () => {
 
   it("refuses an unknown kind, and s3 without a bucket", () => {
     expect(() => storageFromEnv({ PRIVATE_FILES_STORAGE: "ftp" })).toThrow(StorageConfigError);
+    // localFileStorage's syncReadMaxBytes, from the environment: a number, or refused at start-up.
+    expect(storageFromEnv({ PRIVATE_FILES_SYNC_READ_MAX_BYTES: "0" })).not.toHaveProperty("presignedUrl");
+    expect(() => storageFromEnv({ PRIVATE_FILES_SYNC_READ_MAX_BYTES: "64k" })).toThrow(/PRIVATE_FILES_SYNC_READ_MAX_BYTES/);
     expect(() => storageFromEnv({ PRIVATE_FILES_STORAGE: "s3" })).toThrow(/S3_BUCKET/);
   });
 });

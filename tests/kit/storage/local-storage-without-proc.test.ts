@@ -1,3 +1,4 @@
+import fsCallbacks from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -51,8 +52,20 @@ async function text(storage: FileStorage, stored: string): Promise<string | null
 
 const errno = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
 
-/** Makes fs.open (or fs.realpath) reject with `code` for paths under the storage root. */
+/**
+ * Makes opens (node:fs's callback `open`, which downloads open descriptors with, and
+ * fs/promises' `open`, which uploads write with) or fs.realpath fail with `code` for
+ * paths under the storage root.
+ */
 function failUnderRoot(method: "open" | "realpath", code: string): void {
+  if (method === "open") {
+    const callbackOpen = fsCallbacks.open as (...args: unknown[]) => void;
+    vi.spyOn(fsCallbacks, "open").mockImplementation(((target: unknown, ...rest: unknown[]) => {
+      const callback = rest.at(-1) as (error: Error | null) => void;
+      if (String(target).startsWith(`${root}${path.sep}`)) process.nextTick(() => callback(errno(code)));
+      else callbackOpen.call(fsCallbacks, target, ...rest);
+    }) as never);
+  }
   const original = fs[method] as (...args: unknown[]) => Promise<unknown>;
   vi.spyOn(fs, method).mockImplementation(((target: unknown, ...rest: unknown[]) =>
     String(target).startsWith(`${root}${path.sep}`) ? Promise.reject(errno(code)) : original.call(fs, target, ...rest)) as never);

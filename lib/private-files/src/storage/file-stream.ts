@@ -1,4 +1,7 @@
-import type { FileHandle } from "node:fs/promises";
+/** What the streams read from: a FileHandle, or local storage's Descriptor. */
+export interface PositionalReader {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
 
 /**
  * Bytes read per pull: large enough for throughput (as fast as 1 MiB in the bench's B2;
@@ -15,7 +18,7 @@ export const READ_CHUNK_BYTES = 512 * 1024;
  * (a client that disconnects mid-download).
  */
 export function fileRangeStream(
-  handle: FileHandle,
+  handle: PositionalReader,
   start: number,
   end: number,
   release: () => Promise<void>,
@@ -62,12 +65,25 @@ export function fileRangeStream(
  * Bytes `start` to `end` inclusive in one buffer, for answers small enough to send
  * whole. Throws when the file is shorter than that (it shrank since it was opened).
  */
-export async function readRange(handle: FileHandle, start: number, end: number): Promise<Uint8Array> {
+export async function readRange(handle: PositionalReader, start: number, end: number): Promise<Uint8Array> {
   const length = Math.max(0, end - start + 1);
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, start + filled);
+    if (bytesRead === 0) throw new Error(`file ended at byte ${start + filled}, expected ${end + 1}`);
+    filled += bytesRead;
+  }
+  return buffer;
+}
+
+/** As `readRange`, with synchronous reads (local storage's small answers, see its `syncReadMaxBytes`). */
+export function readRangeSync(file: { readSync(buffer: Uint8Array, offset: number, length: number, position: number): number }, start: number, end: number): Uint8Array {
+  const length = Math.max(0, end - start + 1);
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const bytesRead = file.readSync(buffer, filled, length - filled, start + filled);
     if (bytesRead === 0) throw new Error(`file ended at byte ${start + filled}, expected ${end + 1}`);
     filled += bytesRead;
   }

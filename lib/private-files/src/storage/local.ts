@@ -5,8 +5,9 @@ import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { Descriptor } from "./descriptor.js";
 import { UnsafeStoredPathError, UploadTooLargeError } from "./errors.js";
-import { fileRangeStream, readRange } from "./file-stream.js";
+import { fileRangeStream, readRange, readRangeSync } from "./file-stream.js";
 import { isInside, relativeFolder, relativeSegments } from "./safe-path.js";
 import type { ByteRange, FileStorage, OpenedFile, PutOptions, SavedFile, SaveOptions } from "./types.js";
 
@@ -14,7 +15,20 @@ import type { ByteRange, FileStorage, OpenedFile, PutOptions, SavedFile, SaveOpt
 export interface LocalStorageOptions {
   /** The storage root: keep it outside `public/`. Relative paths resolve from the working directory. */
   root: string;
+  /**
+   * Answers up to this many bytes are read with one synchronous read once the file is
+   * open (the open itself stays asynchronous), and the file's size is read the same way:
+   * from the page cache that takes microseconds, where each trip to the thread pool costs
+   * more than the read (docs/performance.md). Set `0` when the root is on a network file
+   * system, where a read may wait on the network and would hold up every request
+   * meanwhile.
+   * @default 65536 (the size up to which the stream delivery reads an answer whole)
+   */
+  syncReadMaxBytes?: number;
 }
+
+/** Default of `syncReadMaxBytes`: the answers the stream delivery reads whole (SMALL_BODY_BYTES). */
+const SYNC_READ_MAX_BYTES = 64 * 1024;
 
 /**
  * Where the default storage lives: `PRIVATE_FILES_ROOT` (trimmed), else `data/files`
@@ -83,7 +97,9 @@ export const localStorage = localFileStorage;
  * so that the unit tests on Linux cover that way too.
  */
 export function createLocalStorage(options: LocalStorageOptions, procFds: boolean): FileStorage {
-  return new LocalStorage(path.resolve(/* turbopackIgnore: true */ options.root), procFds);
+  const syncReadMaxBytes = options.syncReadMaxBytes ?? SYNC_READ_MAX_BYTES;
+  if (!Number.isSafeInteger(syncReadMaxBytes) || syncReadMaxBytes < 0) throw new TypeError(`localFileStorage: syncReadMaxBytes must be a whole number of bytes, 0 or more (got ${syncReadMaxBytes})`);
+  return new LocalStorage(path.resolve(/* turbopackIgnore: true */ options.root), procFds, syncReadMaxBytes);
 }
 
 class LocalStorage implements FileStorage {
@@ -93,6 +109,7 @@ class LocalStorage implements FileStorage {
     readonly root: string,
     /** Ask /proc/self/fd where an opened file really is (Linux), instead of realpath before the open. */
     private readonly procFds: boolean,
+    private readonly syncReadMaxBytes: number,
   ) {}
 
   /** The root with symlinks resolved, created on first use. */
@@ -121,14 +138,14 @@ class LocalStorage implements FileStorage {
       target = real;
     }
 
-    let handle: fs.FileHandle;
+    let file: Descriptor;
     try {
       // O_NONBLOCK: opening a FIFO (or a device) for reading would otherwise wait for a
       // writer forever, holding a libuv thread; it is refused below as not a regular file.
       // Reads of regular files ignore the flag. O_NOFOLLOW where the path was judged
       // before the open: a symlink swapped in meanwhile is refused, not followed.
       const noFollow = this.procFds ? 0 : constants.O_NOFOLLOW;
-      handle = await fs.open(/* turbopackIgnore: true */ target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
+      file = await Descriptor.open(target, constants.O_RDONLY | noFollow | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       if (isMissing(error)) return null;
       throw error;
@@ -137,16 +154,17 @@ class LocalStorage implements FileStorage {
       // A symlink inside the root may point anywhere: judge where the opened file really
       // is. Asking the descriptor (Linux) costs no extra trip to the thread pool and
       // leaves no gap between the check and the open for a symlink to be swapped in.
-      const real = this.procFds ? openedPath(handle) : target;
+      const real = this.procFds ? openedPath(file.fd) : target;
       if (!isInside(root, real)) throw new UnsafeStoredPathError(stored, "resolves outside the storage root");
-      const stat = await handle.stat();
+      // The inode's metadata, already in memory once the file is open: no trip to the pool.
+      const stat = this.syncReadMaxBytes > 0 ? file.statSync() : await file.stat();
       if (!stat.isFile()) {
-        await handle.close();
+        await file.closeNow();
         return null;
       }
-      return openedFile(handle, stat.size, stat.mtime, real);
+      return openedFile(file, stat.size, stat.mtime, real, this.syncReadMaxBytes);
     } catch (error) {
-      await handle.close().catch(() => undefined);
+      await file.close();
       throw error;
     }
   }
@@ -245,9 +263,8 @@ async function writeAtomically(source: ReadableStream<Uint8Array>, folder: strin
   return size;
 }
 
-function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, localPath: string): OpenedFile {
-  let closed: Promise<void> | undefined;
-  const close = () => (closed ??= handle.close().catch(() => undefined));
+function openedFile(file: Descriptor, size: number, lastModified: Date, localPath: string, syncReadMaxBytes: number): OpenedFile {
+  const close = () => file.close();
   return {
     size,
     lastModified,
@@ -257,11 +274,21 @@ function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, loc
     // when nginx serves the file (x-accel-redirect).
     etag: `"${Math.floor(lastModified.getTime() / 1000).toString(16)}-${size.toString(16)}"`,
     stream(range?: ByteRange) {
-      return fileRangeStream(handle, range?.start ?? 0, range?.end ?? size - 1, close);
+      return fileRangeStream(file, range?.start ?? 0, range?.end ?? size - 1, close);
     },
     async read(range?: ByteRange) {
+      const start = range?.start ?? 0;
+      const end = range?.end ?? size - 1;
+      if (end - start + 1 <= syncReadMaxBytes) {
+        // Nothing is in flight on this descriptor, so it closes at once too.
+        try {
+          return readRangeSync(file, start, end);
+        } finally {
+          await file.closeNow();
+        }
+      }
       try {
-        return await readRange(handle, range?.start ?? 0, range?.end ?? size - 1);
+        return await readRange(file, start, end);
       } finally {
         await close();
       }
@@ -275,9 +302,9 @@ function openedFile(handle: fs.FileHandle, size: number, lastModified: Date, loc
 const PROC_FDS = process.platform === "linux" && existsSync("/proc/self/fd");
 
 /** Where an open descriptor's file really is, symlinks resolved (Linux). */
-function openedPath(handle: fs.FileHandle): string {
+function openedPath(fd: number): string {
   // A file removed since it was opened reads "<path> (deleted)": still where it was.
-  return readlinkSync(/* turbopackIgnore: true */ `/proc/self/fd/${handle.fd}`).replace(/ \(deleted\)$/, "");
+  return readlinkSync(/* turbopackIgnore: true */ `/proc/self/fd/${fd}`).replace(/ \(deleted\)$/, "");
 }
 
 async function realPathOrNull(target: string): Promise<string | null> {
