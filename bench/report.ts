@@ -161,11 +161,12 @@ export function checks(results: Results): Check[] {
  * (issue 16 asked for the figures only). A
  * stored thumbnail is a small download: its floor is the lookup (session decode and one
  * findUnique), as B1's is. A zip of stored entries frames the same bytes, so it should
- * run near one file's stream. The guards sit at about half of the first quick runs'
- * measurements (docs/performance.md): a gross regression, never noise.
+ * run near one file's stream. The guards sit at about half of what --quick measured in
+ * issue 17's CI (B6 0.44x the floor, 0.18x the ceiling), a gross regression, never noise;
+ * B7's stays low because its ratio moves 4x with the machine (docs/performance.md).
  */
 const MEDIA_TARGETS = { b6Lookup: 0.85, b6Ceiling: 0.4, b7File: 0.8 };
-const MEDIA_GUARDS = { b6Lookup: 0.15, b6Ceiling: 0.05, b7File: 0.04 };
+const MEDIA_GUARDS = { b6Lookup: 0.2, b6Ceiling: 0.08, b7File: 0.04 };
 
 /**
  * CI guards for B5 (large uploads). The issue's target is 0.7x of nginx storing the body;
