@@ -1,7 +1,7 @@
 import { hkdfSync } from "node:crypto";
-import { base64url, calculateJwkThumbprint, jwtDecrypt, type JWTPayload } from "jose";
 import type { AnySession, Session, SessionGetter } from "../config/types.js";
 import { sessionCookieValue } from "./cookies.js";
+import { decryptDirJwe, octKeyThumbprint, type ContentEncryption } from "./jwe.js";
 import { withStringUserId } from "./user-id.js";
 
 /** What an Auth.js app sets when no id reaches the session (a database session). */
@@ -181,17 +181,15 @@ interface DerivedKey {
   thumbprint: string;
 }
 
-const keys = new Map<string, Promise<DerivedKey>>();
+const keys = new Map<string, DerivedKey>();
 
 /** @auth/core/jwt's key for one secret, salt and encryption, derived once. */
-function derivedKey(enc: string, secret: string, salt: string): Promise<DerivedKey> {
+function derivedKey(enc: ContentEncryption, secret: string, salt: string): DerivedKey {
   const id = `${enc}\u0000${salt}\u0000${secret}`;
   let derived = keys.get(id);
   if (!derived) {
-    const length = enc === "A256CBC-HS512" ? 64 : enc === "A256GCM" ? 32 : 0;
-    if (length === 0) return Promise.reject(new Error("Unsupported JWT Content Encryption Algorithm"));
-    const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length));
-    derived = calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, `sha${key.byteLength << 3}` as "sha256" | "sha512").then((thumbprint) => ({ key, thumbprint }));
+    const key = new Uint8Array(hkdfSync("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, enc === "A256CBC-HS512" ? 64 : 32));
+    derived = { key, thumbprint: octKeyThumbprint(key, enc === "A256CBC-HS512" ? "sha512" : "sha256") };
     keys.set(id, derived);
   }
   return derived;
@@ -199,19 +197,20 @@ function derivedKey(enc: string, secret: string, salt: string): Promise<DerivedK
 
 /**
  * `@auth/core/jwt`'s `decode`: the key whose thumbprint is the header's `kid` among the
- * secrets (the first secret's when the token has no `kid`), 15 s of clock tolerance.
+ * secrets (the first secret's when the token has no `kid`), 15 s of clock tolerance; the
+ * cipher runs synchronously (jwe.ts says why).
  */
-async function decodeSessionToken(token: string, secrets: readonly string[], salt: string): Promise<JWTPayload> {
-  const { payload } = await jwtDecrypt(
+async function decodeSessionToken(token: string, secrets: readonly string[], salt: string): Promise<AuthjsToken> {
+  return decryptDirJwe(
     token,
-    async ({ kid, enc }) => {
+    ["A256CBC-HS512", "A256GCM"],
+    ({ kid, enc }) => {
       for (const secret of secrets) {
-        const { key, thumbprint } = await derivedKey(enc, secret, salt);
+        const { key, thumbprint } = derivedKey(enc, secret, salt);
         if (kid === undefined || kid === thumbprint) return key;
       }
-      throw new Error("no matching decryption secret");
+      return undefined;
     },
-    { clockTolerance: 15, keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256CBC-HS512", "A256GCM"] },
-  );
-  return payload;
+    15,
+  ) as AuthjsToken;
 }

@@ -1,5 +1,5 @@
-// Run by jose-range.test.ts in a fresh Node process, from a temp folder whose
-// node_modules holds a copy of the built kit and one major of jose: decodes the
+// Run by no-jose.test.ts in a fresh Node process, from a temp folder whose
+// node_modules holds a copy of the built kit and next-auth (no jose): decodes the
 // next-auth session cookies it is given with the kit's nextAuthSession and prints what
 // each gave, as one JSON line. KIT_SECRET is next-auth's secret; KIT_COOKIES a JSON
 // object of label -> cookie value.
