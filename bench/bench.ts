@@ -24,7 +24,9 @@
 //
 // --quick (or BENCH_QUICK=1): a few seconds per case and a 256 MiB large file; exits 1
 // only when a ratio falls below its CI guard (see report.ts). --profile: runs only B1's
-// kit case with `node --cpu-prof` and summarises where the server's time goes.
+// kit case with `node --cpu-prof` and summarises where the server's time goes
+// (BENCH_PROFILE_CASE=lookup, ceiling or thumbs profiles the lookup floor, the empty route or
+// B6's thumbnails instead).
 // BENCH_ONLY=b1,b3 runs some cases (no files written). BENCH_KEEP=1 keeps the temp directory.
 /// <reference path="../tests/support/s3rver-module.d.ts" />
 import type { ChildProcess } from "node:child_process";
@@ -39,7 +41,7 @@ import { bin, freePort, ROOT, runAsync, serverEnv, startNext, stopServer } from 
 import { signInAt } from "../tests/integration/support/sign-in";
 import { abortMany, download, runningClients, wrk, type RateResult, type ThroughputResult } from "./clients";
 import { nginxPutLocation, uploadCases } from "./uploads";
-import { measureThumbnails, measureZip } from "./media";
+import { measureThumbnails, measureZip, prepareThumbnails } from "./media";
 import { measureNode24, prepareNode24 } from "./node24";
 import { startS3rver, type TestS3Server } from "../tests/support/s3rver";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -391,11 +393,17 @@ async function main(): Promise<number> {
   };
 
   if (profiling) {
-    await expectBody(smallUrls.kit, auth, small);
-    console.log(`profiling B1's kit case (node --cpu-prof) for ${SETTINGS.rateSeconds * 2} s…`);
-    await wrk(smallUrls.kit, { connections: SETTINGS.connections, seconds: SETTINGS.serverWarmSeconds, headers: authHeaders });
-    const measured = await wrk(smallUrls.kit, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds * 2, headers: authHeaders });
-    console.log(`  kit: ${rps(measured)}`);
+    const profiled = (process.env.BENCH_PROFILE_CASE ?? "kit") as "kit" | "lookup" | "ceiling" | "thumbs";
+    if (!["kit", "lookup", "ceiling", "thumbs"].includes(profiled)) throw new Error(`BENCH_PROFILE_CASE: kit, lookup, ceiling or thumbs, not ${profiled}`);
+    const headers = profiled === "ceiling" ? [] : authHeaders;
+    // thumbs: B6's fifty stored thumbnails in turn (a wrk script over the server's base URL).
+    const script = profiled === "thumbs" ? await prepareThumbnails({ workDir, storageRoot, databasePath, base, auth }) : undefined;
+    const url = profiled === "thumbs" ? base : smallUrls[profiled];
+    if (profiled !== "thumbs") await expectBody(url, profiled === "ceiling" ? {} : auth, profiled === "kit" ? small : SMALL_BYTES);
+    console.log(`profiling ${profiled === "thumbs" ? "B6's thumbnails" : `B1's ${profiled} case`} (node --cpu-prof) for ${SETTINGS.rateSeconds * 2} s…`);
+    await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.serverWarmSeconds, headers, script });
+    const measured = await wrk(url, { connections: SETTINGS.connections, seconds: SETTINGS.rateSeconds * 2, headers, script, serverPid: server.pid });
+    console.log(`  ${profiled}: ${rps(measured)}`);
     await stopServer(server);
     resources.servers.delete(server);
     const summary = summariseProfiles(profileDir);

@@ -28,13 +28,10 @@ export const THUMBNAILS = 50;
 /**
  * Fifty SharedImage records, each its own 1600 x 1200 JPEG of noise (so that no two
  * thumbnails are alike and each is the size of a photo's: ~1 MB in, tens of KiB out),
- * their `thumb` variants made once by a first request; then the fifty thumbnails in turn
- * at the bench's connections, against the lookup floor and the route ceiling.
+ * their `thumb` variants made once by a first request. Returns the wrk script that asks
+ * for the fifty thumbnails in turn (also what `--profile` with BENCH_PROFILE_CASE=thumbs runs).
  */
-export async function measureThumbnails(
-  c: MediaContext,
-  o: { readonly rounds: number; readonly ceilingUrl: string; readonly lookupUrl: string },
-): Promise<Record<"thumbs" | "lookup" | "ceiling", RateResult>> {
+export async function prepareThumbnails(c: Pick<MediaContext, "workDir" | "storageRoot" | "databasePath" | "base" | "auth">): Promise<string> {
   const folder = path.join(c.storageRoot, "images");
   fs.mkdirSync(folder, { recursive: true });
   const db = new Database(c.databasePath, { timeout: 10_000 });
@@ -60,7 +57,15 @@ export async function measureThumbnails(
     const meta = response.status === 200 ? await sharp(body).metadata() : undefined;
     if (meta?.format !== "webp" || meta.width !== 320) throw new Error(`B6: ${p}: status ${response.status}, ${meta?.format} ${meta?.width}px; expected a 320 px webp`);
   }
-  const script = rotatingPathsScript(path.join(c.workDir, "thumbnails.lua"), paths);
+  return rotatingPathsScript(path.join(c.workDir, "thumbnails.lua"), paths);
+}
+
+/** B6: the fifty thumbnails in turn at the bench's connections, against the lookup floor and the route ceiling. */
+export async function measureThumbnails(
+  c: MediaContext,
+  o: { readonly rounds: number; readonly ceilingUrl: string; readonly lookupUrl: string },
+): Promise<Record<"thumbs" | "lookup" | "ceiling", RateResult>> {
+  const script = await prepareThumbnails(c);
   console.log(`B6: ${THUMBNAILS} different thumb variants (already made) in turn, ${o.rounds} round(s)`);
   const measured = await c.rounds(["thumbs", "lookup", "ceiling"] as const, o.rounds, async (k) => {
     const r = k === "thumbs" ? await c.rate(c.base, c.authHeaders, script) : await c.rate(k === "lookup" ? o.lookupUrl : o.ceilingUrl, k === "lookup" ? c.authHeaders : []);
