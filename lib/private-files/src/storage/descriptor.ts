@@ -41,25 +41,26 @@ export class Descriptor {
     return fs.readSync(this.fd, buffer, offset, length, position);
   }
 
-  /** Closes once, after any read in flight; never rejects (there is nothing left to do about a failed close of a read-only file). */
+  /**
+   * Closes once, after any read in flight; never rejects (there is nothing left to do
+   * about a failed close of a read-only file). With nothing in flight, which is every
+   * close but an aborted stream's, it closes at once: closing a read-only descriptor
+   * flushes nothing, and a trip to the thread pool for it cost more than the read of a
+   * small file (a thumbnail's original, docs/performance.md).
+   */
   close(): Promise<void> {
-    this.#closed ??= Promise.resolve(this.#pending)
-      .catch(() => undefined)
-      .then(() => new Promise<void>((resolve) => fs.close(this.fd, () => resolve())));
-    return this.#closed;
-  }
-
-  /** Closes now, when nothing is in flight (the synchronous small read); else as `close`. */
-  closeNow(): Promise<void> {
     if (this.#closed === undefined && this.#pending === undefined) {
       this.#closed = Promise.resolve();
       try {
         fs.closeSync(this.fd);
       } catch {
-        // As close(): a read-only descriptor has nothing to flush.
+        // As below: a read-only descriptor has nothing to flush.
       }
     }
-    return this.close();
+    this.#closed ??= Promise.resolve(this.#pending)
+      .catch(() => undefined)
+      .then(() => new Promise<void>((resolve) => fs.close(this.fd, () => resolve())));
+    return this.#closed;
   }
 
   #track<T>(operation: Promise<T>): Promise<T> {

@@ -159,7 +159,7 @@ class LocalStorage implements FileStorage {
       // The inode's metadata, already in memory once the file is open: no trip to the pool.
       const stat = this.syncReadMaxBytes > 0 ? file.statSync() : await file.stat();
       if (!stat.isFile()) {
-        await file.closeNow();
+        await file.close();
         return null;
       }
       return openedFile(file, stat.size, stat.mtime, real, this.syncReadMaxBytes);
@@ -280,11 +280,10 @@ function openedFile(file: Descriptor, size: number, lastModified: Date, localPat
       const start = range?.start ?? 0;
       const end = range?.end ?? size - 1;
       if (end - start + 1 <= syncReadMaxBytes) {
-        // Nothing is in flight on this descriptor, so it closes at once too.
         try {
           return readRangeSync(file, start, end);
         } finally {
-          await file.closeNow();
+          await close();
         }
       }
       try {
