@@ -7,7 +7,9 @@
 //       preDownload listener, the audit insert): req/s and p99 at 16 connections (wrk),
 //       against an empty route (4 KiB from memory), the lookup floor (the empty
 //       route plus the same session decode and Prisma findUnique), a naive
-//       createReadStream route, Next's public/ and nginx;
+//       createReadStream route, Next's public/ and nginx; and the floor split: the
+//       floor's steps as their own routes (a dynamic [id] segment alone, + the session
+//       decode, + the findUnique), CPU per request each;
 //   B2  a large file (1 GiB) 1 and 4 at a time, MB/s (curl), against the naive route,
 //       public/ and nginx (sendfile);
 //   B3  the server's peak RSS during 8 concurrent large downloads, and RSS and
@@ -25,8 +27,9 @@
 // --quick (or BENCH_QUICK=1): a few seconds per case and a 256 MiB large file; exits 1
 // only when a ratio falls below its CI guard (see report.ts). --profile: runs only B1's
 // kit case with `node --cpu-prof` and summarises where the server's time goes
-// (BENCH_PROFILE_CASE=lookup, ceiling or thumbs profiles the lookup floor, the empty route or
-// B6's thumbnails instead).
+// (BENCH_PROFILE_CASE=lookup, ceiling, params, session, find or thumbs profiles the lookup
+// floor, the empty route, one of the floor's steps or B6's thumbnails instead;
+// bench/compare-profiles.ts compares two kept profiles frame by frame).
 // BENCH_ONLY=b1,b3 runs some cases (no files written). BENCH_KEEP=1 keeps the temp directory.
 /// <reference path="../tests/support/s3rver-module.d.ts" />
 import type { ChildProcess } from "node:child_process";
@@ -47,7 +50,7 @@ import { startS3rver, type TestS3Server } from "../tests/support/s3rver";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { summariseProfiles } from "./profile";
-import { checks, markdown, svgChart, type Machine, type Results } from "./report";
+import { checks, FLOOR_STEPS, markdown, svgChart, type Machine, type Results, type SmallCase } from "./report";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -376,6 +379,10 @@ async function main(): Promise<number> {
     kit: `${base}${kitPath("small.bin")}`,
     ceiling: `${base}/bench/empty`,
     lookup: `${base}/bench/lookup/${ids["small.bin"]}`,
+    // The floor's steps (B1's floor split): the [id] segment alone, + the session, + the findUnique.
+    params: `${base}/bench/params/${ids["small.bin"]}`,
+    session: `${base}/bench/session/${ids["small.bin"]}`,
+    find: `${base}/bench/find/${ids["small.bin"]}`,
     naive: `${base}/bench/naive/small.bin`,
     public: `${base}/bench-public/small.bin`,
     nginx: `${nginxBase}/direct/small.bin`,
@@ -393,8 +400,9 @@ async function main(): Promise<number> {
   };
 
   if (profiling) {
-    const profiled = (process.env.BENCH_PROFILE_CASE ?? "kit") as "kit" | "lookup" | "ceiling" | "thumbs";
-    if (!["kit", "lookup", "ceiling", "thumbs"].includes(profiled)) throw new Error(`BENCH_PROFILE_CASE: kit, lookup, ceiling or thumbs, not ${profiled}`);
+    const cases = ["kit", "lookup", "ceiling", ...FLOOR_STEPS, "thumbs"] as const;
+    const profiled = (process.env.BENCH_PROFILE_CASE ?? "kit") as (typeof cases)[number];
+    if (!(cases as readonly string[]).includes(profiled)) throw new Error(`BENCH_PROFILE_CASE: one of ${cases.join(", ")}, not ${profiled}`);
     const headers = profiled === "ceiling" ? [] : authHeaders;
     // thumbs: B6's fifty stored thumbnails in turn (a wrk script over the server's base URL).
     const script = profiled === "thumbs" ? await prepareThumbnails({ workDir, storageRoot, databasePath, base, auth }) : undefined;
@@ -416,13 +424,16 @@ async function main(): Promise<number> {
     await expectBody(smallUrls.kit, auth, small);
     await expectBody(smallUrls.ceiling, {}, SMALL_BYTES);
     await expectBody(smallUrls.lookup, auth, SMALL_BYTES);
+    for (const step of FLOOR_STEPS) await expectBody(smallUrls[step], auth, SMALL_BYTES);
     await expectBody(smallUrls.naive, {}, small);
     await expectBody(smallUrls.public, {}, small);
     await expectBody(smallUrls.nginx, {}, small);
     console.log(`B1: 4 KiB, ${SETTINGS.connections} connections, ${SETTINGS.rounds} round(s) of ${SETTINGS.rateSeconds} s (after ${SETTINGS.warmSeconds} s warm-up) per case`);
-    await warmServer(["kit", "ceiling", "lookup", "naive", "public"].map((c) => [smallUrls[c as keyof typeof smallUrls], c === "kit" || c === "lookup" ? authHeaders : []]));
-    const measured = await rounds(["kit", "ceiling", "lookup", "naive", "public", "nginx"] as const, SETTINGS.rounds, async (c) => {
-      const r = await rate(smallUrls[c], c === "kit" || c === "lookup" ? authHeaders : []);
+    // Every case that reads a session gets the cookie; so do the floor's steps, so that they differ only in their work.
+    const withCookie = (c: SmallCase) => c === "kit" || c === "lookup" || (FLOOR_STEPS as readonly string[]).includes(c);
+    await warmServer((["kit", "ceiling", "lookup", ...FLOOR_STEPS, "naive", "public"] as const).map((c) => [smallUrls[c], withCookie(c) ? authHeaders : []]));
+    const measured = await rounds(["kit", "ceiling", "lookup", ...FLOOR_STEPS, "naive", "public", "nginx"] as const, SETTINGS.rounds, async (c) => {
+      const r = await rate(smallUrls[c], withCookie(c) ? authHeaders : []);
       console.log(`  ${c}: ${rps(r)}`);
       return r;
     });

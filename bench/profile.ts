@@ -11,7 +11,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -36,17 +36,18 @@ function origin(url: string, functionName: string): string {
 
 const shortUrl = (url: string) => url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/\.next\//, ".next/");
 
-/** The busiest profile in `dir` (the `next-server` process serves; its parent idles). */
-export function summariseProfiles(dir: string, top = 25): string {
+/** The busiest profile in `dir` (the `next-server` process serves; its parent idles), or undefined. */
+export function busiestProfile(dir: string): CpuProfile | undefined {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")) : [];
-  if (files.length === 0) return `no .cpuprofile in ${dir}`;
   const profiles = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as CpuProfile);
   const busy = (p: CpuProfile) => p.nodes.reduce((n, node) => n + (node.callFrame.functionName === "(idle)" ? 0 : (node.hitCount ?? 0)), 0);
-  const profile = profiles.reduce((a, b) => (busy(b) > busy(a) ? b : a));
+  return profiles.length === 0 ? undefined : profiles.reduce((a, b) => (busy(b) > busy(a) ? b : a));
+}
 
+/** A profile's busy samples (idle left out), by function and by origin. */
+export function selfTime(profile: CpuProfile): { total: number; idle: number; active: number; byFunction: Map<string, number>; byOrigin: Map<string, number> } {
   const total = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
   const idle = profile.nodes.filter((n) => n.callFrame.functionName === "(idle)").reduce((n, node) => n + (node.hitCount ?? 0), 0);
-  const active = total - idle;
   const byFunction = new Map<string, number>();
   const byOrigin = new Map<string, number>();
   for (const node of profile.nodes) {
@@ -58,6 +59,14 @@ export function summariseProfiles(dir: string, top = 25): string {
     const from = origin(url, functionName);
     byOrigin.set(from, (byOrigin.get(from) ?? 0) + hits);
   }
+  return { total, idle, active: total - idle, byFunction, byOrigin };
+}
+
+/** The busiest profile in `dir`, summarised: self time by origin and by function, and some frames' inclusive time. */
+export function summariseProfiles(dir: string, top = 25): string {
+  const profile = busiestProfile(dir);
+  if (!profile) return `no .cpuprofile in ${dir}`;
+  const { total, idle, active, byFunction, byOrigin } = selfTime(profile);
 
   // Inclusive samples of some frames that tell the story of a request.
   const parents = new Map<number, number>();

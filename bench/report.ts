@@ -15,7 +15,9 @@ export interface Machine {
   loadAtEnd?: readonly number[];
 }
 
-export type SmallCase = "kit" | "ceiling" | "lookup" | "naive" | "public" | "nginx";
+/** The lookup floor in steps (B1's floor split, lib/bench/routes.ts): the [id] segment alone, + the session decode, + the findUnique. */
+export const FLOOR_STEPS = ["params", "session", "find"] as const;
+export type SmallCase = "kit" | "ceiling" | "lookup" | "naive" | "public" | "nginx" | (typeof FLOOR_STEPS)[number];
 export type LargeCase = "kit" | "naive" | "public" | "nginx";
 
 export interface Results {
@@ -200,6 +202,9 @@ const SMALL_LABELS: Record<SmallCase, string> = {
   naive: "naive route (createReadStream, no auth)",
   public: "Next public/ (unprotected)",
   nginx: "nginx direct",
+  params: "dynamic [id] route, 4 KiB from memory",
+  session: "dynamic [id] route + JWT session decode",
+  find: "dynamic [id] route + Prisma findUnique",
 };
 const LARGE_LABELS: Record<LargeCase, string> = {
   kit: "kit route (JWT + SQLite + counter + audit)",
@@ -252,6 +257,24 @@ export function markdown(results: Results): string {
     out.push(
       `A route that loads one Prisma record (session decode + findUnique) reaches at most ${x(floor)} the ceiling here` +
         `${kit === undefined ? "" : `; the kit route reaches ${x(kit)} of that floor`}.`,
+      "",
+    );
+  }
+
+  // Not a target: which step of the floor costs what inside next start (CPU beyond the ceiling's).
+  const ceilingCpu = b1.ceiling?.cpuMsPerRequest;
+  if (FLOOR_STEPS.some((step) => b1[step]) && ceilingCpu !== undefined) {
+    const rows: string[][] = [["B1 floor split: the lookup floor in steps", "req/s", "server CPU ms/req", "CPU µs/req over the ceiling", "vs ceiling"]];
+    for (const c of ["ceiling", ...FLOOR_STEPS, "lookup"] as const) {
+      const r = b1[c];
+      if (!r) continue;
+      const cpu = r.cpuMsPerRequest;
+      rows.push([SMALL_LABELS[c], fixed(r.requestsPerSecond, 0), cpu === undefined ? "" : fixed(cpu, 2), cpu === undefined ? "" : fixed(1000 * (cpu - ceilingCpu), 0), x(ratio(rps(c), rps("ceiling")))]);
+    }
+    out.push(
+      table(rows),
+      "",
+      "Each step is its own route with the session cookie sent: a dynamic [id] segment (Next's params, the id parsed), then with the next-auth session decode only, then with the findUnique only; the lookup floor does both.",
       "",
     );
   }

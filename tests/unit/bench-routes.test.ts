@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { BENCH_DIR, BENCH_FLAG, emptyRoute, lookupRoute, naiveRoute } from "@/lib/bench/routes";
+import { BENCH_DIR, BENCH_FLAG, emptyRoute, floorStepsRoute, lookupRoute, naiveRoute } from "@/lib/bench/routes";
 
 // No database here: the lookup route must refuse before it queries, so any query fails the test.
 const findUnique = vi.hoisted(() =>
@@ -98,5 +98,30 @@ describe("started by the bench", () => {
     expect(findUnique).toHaveBeenLastCalledWith({ where: { id: 7 } });
     findUnique.mockImplementationOnce(() => Promise.resolve(null));
     expect((await lookup("8", { Cookie })).status).toBe(404);
+  });
+
+  it("the floor's steps each do only their own part: the params alone, the session alone, the findUnique alone", async () => {
+    vi.stubEnv(BENCH_FLAG, "1");
+    vi.stubEnv(BENCH_DIR, dir);
+    vi.stubEnv("NEXTAUTH_SECRET", "bench-routes unit test secret");
+    const step = (steps: { session: boolean; find: boolean }, id: string, headers: Record<string, string> = {}) =>
+      floorStepsRoute(steps)(new Request(`http://localhost/bench/x/${id}`, { headers }), { params: Promise.resolve({ id }) });
+    const token = await encode({ token: { email: "alice@example.com", uid: "1" }, secret: "bench-routes unit test secret" });
+    const Cookie = `next-auth.session-token=${token}`;
+    // params: no session asked, no query made.
+    const params = await step({ session: false, find: false }, "3");
+    expect(params.status).toBe(200);
+    expect((await params.arrayBuffer()).byteLength).toBe(4096);
+    expect((await step({ session: false, find: false }, "abc")).status).toBe(404);
+    // session: refuses without one, answers with one, and never queries.
+    expect((await step({ session: true, find: false }, "3")).status).toBe(401);
+    expect((await step({ session: true, find: false }, "3", { Cookie })).status).toBe(200);
+    expect(findUnique).not.toHaveBeenCalled();
+    // find: no session needed, the record looked up.
+    findUnique.mockImplementationOnce(() => Promise.resolve({ id: 3 }));
+    expect((await step({ session: false, find: true }, "3")).status).toBe(200);
+    expect(findUnique).toHaveBeenLastCalledWith({ where: { id: 3 } });
+    findUnique.mockImplementationOnce(() => Promise.resolve(null));
+    expect((await step({ session: false, find: true }, "4")).status).toBe(404);
   });
 });
