@@ -52,6 +52,15 @@ async function main(): Promise<void> {
       "findUnique by id": await cpuMicrosPerCall(() => find.get(1)),
       "raw UPDATE (the counter)": await cpuMicrosPerCall(() => update.run(1, 1)),
     };
+    // The statement Prisma 7 sends for findUnique, run bare: a bound LIMIT and OFFSET, and
+    // the adapter's columns() on every read (docs/performance.md, "Where the floor's time goes").
+    const columnsSql = ["id", "description", "file", "fileName", "fileSize", "downloads", "createdAt"].map((c) => `\`main\`.\`CountedDownload\`.\`${c}\``).join(", ");
+    const prismaSql = `SELECT ${columnsSql} FROM \`main\`.\`CountedDownload\` WHERE (\`main\`.\`CountedDownload\`.\`id\` = ? AND 1=1) LIMIT ? OFFSET ?`;
+    const prismaFind = raw.prepare(prismaSql);
+    const literalFind = raw.prepare(prismaSql.replace("LIMIT ? OFFSET ?", "LIMIT 1 OFFSET 0"));
+    rows["better-sqlite3, Prisma's findUnique SQL (LIMIT ? OFFSET ?)"] = { "findUnique by id": await cpuMicrosPerCall(() => prismaFind.raw(true).all(1, 1n, 0n)) };
+    rows["better-sqlite3, the same with LIMIT 1 OFFSET 0 inline"] = { "findUnique by id": await cpuMicrosPerCall(() => literalFind.raw(true).all(1)) };
+    rows["better-sqlite3, columns() of that statement"] = { "findUnique by id": await cpuMicrosPerCall(() => prismaFind.columns()) };
     raw.close();
 
     const columns = ["findUnique by id", "raw UPDATE (the counter)", "update with increment (ORM)"];
