@@ -52,10 +52,9 @@ async function main(): Promise<void> {
       "findUnique by id": await cpuMicrosPerCall(() => find.get(1)),
       "raw UPDATE (the counter)": await cpuMicrosPerCall(() => update.run(1, 1)),
     };
-    // The statement Prisma 7 sends for findUnique, run bare: a bound LIMIT and OFFSET, and
+    // The statement Prisma sends for findUnique, run bare: a bound LIMIT and OFFSET, and
     // the adapter's columns() on every read (docs/performance.md, "Where the floor's time goes").
-    const columnsSql = ["id", "description", "file", "fileName", "fileSize", "downloads", "createdAt"].map((c) => `\`main\`.\`CountedDownload\`.\`${c}\``).join(", ");
-    const prismaSql = `SELECT ${columnsSql} FROM \`main\`.\`CountedDownload\` WHERE (\`main\`.\`CountedDownload\`.\`id\` = ? AND 1=1) LIMIT ? OFFSET ?`;
+    const prismaSql = await findUniqueSql(url);
     const prismaFind = raw.prepare(prismaSql);
     const literalFind = raw.prepare(prismaSql.replace("LIMIT ? OFFSET ?", "LIMIT 1 OFFSET 0"));
     rows["better-sqlite3, Prisma's findUnique SQL (LIMIT ? OFFSET ?)"] = { "findUnique by id": await cpuMicrosPerCall(() => prismaFind.raw(true).all(1, 1n, 0n)) };
@@ -70,6 +69,28 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The SQL text the demo's client prepares for `countedDownload.findUnique` (taken, not copied, so a Prisma upgrade keeps these rows honest). */
+async function findUniqueSql(url: string): Promise<string> {
+  const prepare = Database.prototype.prepare;
+  const seen: string[] = [];
+  Database.prototype.prepare = function (this: Database.Database, sql: string) {
+    seen.push(sql);
+    return prepare.call(this, sql);
+  } as typeof prepare;
+  const prisma = new PrismaClient({ adapter: sqliteAdapter(url, 5000) });
+  try {
+    await prisma.$connect();
+    seen.length = 0;
+    await prisma.countedDownload.findUnique({ where: { id: 1 } });
+  } finally {
+    Database.prototype.prepare = prepare;
+    await prisma.$disconnect();
+  }
+  const sql = seen.find((text) => /^SELECT .*CountedDownload.* LIMIT \? OFFSET \?$/s.test(text));
+  if (!sql) throw new Error(`findUnique no longer sends SELECT ... LIMIT ? OFFSET ?: ${JSON.stringify(seen)}`);
+  return sql;
 }
 
 main().catch((error: unknown) => {
