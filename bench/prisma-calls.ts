@@ -1,8 +1,8 @@
 // `npx tsx bench/prisma-calls.ts`: what each database call of a counted download costs
 // outside Next, in µs of this process's CPU per awaited call, on a migrated temp SQLite
-// database: the demo's Prisma client (lib/db/prisma.ts's adapter, WAL), with and without
-// the statement cache (lib/db/statement-cache.ts), against better-sqlite3's own prepared
-// statements. ROUNDS (default 20000) calls each, after as many to warm up; both Prisma ways
+// database: the demo's Prisma client (lib/db/prisma.ts's adapter, WAL), without the statement cache
+// (lib/db/statement-cache.ts), with it and the page bound, and with it as it runs, against better-sqlite3's own prepared
+// statements. ROUNDS (default 20000) calls each, after as many to warm up; the Prisma ways
 // run twice in turn and the second pass is reported.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -34,11 +34,13 @@ async function main(): Promise<void> {
 
     const rows: Record<string, Record<string, number>> = {};
     // Each way twice, alternating; the second pass counts (the first warms the JIT for both).
-    for (const cache of [false, true, false, true]) {
-      if (cache) delete process.env.SQLITE_STATEMENT_CACHE;
-      else process.env.SQLITE_STATEMENT_CACHE = "off";
+    for (const mode of ["off", "bound", "inline", "off", "bound", "inline"] as const) {
+      if (mode === "off") process.env.SQLITE_STATEMENT_CACHE = "off";
+      else delete process.env.SQLITE_STATEMENT_CACHE;
+      if (mode === "bound") process.env.SQLITE_INLINE_PAGE = "off";
+      else delete process.env.SQLITE_INLINE_PAGE;
       const prisma = new PrismaClient({ adapter: sqliteAdapter(url, 5000) });
-      const label = cache ? "Prisma, statement cache" : "Prisma, no statement cache";
+      const label = { off: "Prisma, no statement cache", bound: "Prisma, statement cache, LIMIT ? OFFSET ? bound", inline: "Prisma, statement cache, page written in (the default)" }[mode];
       rows[label] = {
         "findUnique by id": await cpuMicrosPerCall(() => prisma.countedDownload.findUnique({ where: { id: 1 } })),
         "raw UPDATE (the counter)": await cpuMicrosPerCall(() => prisma.$executeRaw`UPDATE "CountedDownload" SET "downloads" = "downloads" + ${1} WHERE "id" = ${1}`),

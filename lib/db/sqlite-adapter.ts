@@ -28,8 +28,9 @@ export function sqliteAdapter(url: string, timeout: number, nativeBinding?: stri
   const tuned = async (connection: Promise<Connection>) => {
     const adapter = await connection;
     await adapter.executeScript(PRAGMAS);
-    // SQLITE_STATEMENT_CACHE=off: without the cache, to measure it (bench/prisma-calls.ts).
-    if (process.env.SQLITE_STATEMENT_CACHE !== "off") cacheStatements(adapter);
+    // SQLITE_STATEMENT_CACHE=off: without the cache; SQLITE_INLINE_PAGE=off: the cache
+    // without writing LIMIT and OFFSET into the SQL. Both to measure them (bench/prisma-calls.ts).
+    if (process.env.SQLITE_STATEMENT_CACHE !== "off") cacheStatements(adapter, process.env.SQLITE_INLINE_PAGE !== "off");
     return adapter;
   };
   return {
@@ -46,8 +47,8 @@ export function sqliteAdapter(url: string, timeout: number, nativeBinding?: stri
  * a Prisma upgrade that moves it fails here, at the first connection, rather than
  * quietly dropping the cache (tests/unit/statement-cache.test.ts).
  */
-function cacheStatements(adapter: Connection): void {
+function cacheStatements(adapter: Connection, inlinePages: boolean): void {
   const holder = adapter as unknown as { client?: Parameters<typeof withStatementCache>[0] };
   if (typeof holder.client?.prepare !== "function") throw new Error("@prisma/adapter-better-sqlite3 no longer keeps its connection in `client`: update lib/db/sqlite-adapter.ts");
-  holder.client = withStatementCache(holder.client);
+  holder.client = withStatementCache(holder.client, undefined, { inlinePages });
 }

@@ -5,7 +5,7 @@ import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
-import { withStatementCache } from "@/lib/db/statement-cache";
+import { inlinePage, withStatementCache } from "@/lib/db/statement-cache";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "statement-cache-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -34,8 +34,9 @@ describe("the demo's SQLite statement cache (lib/db/statement-cache.ts)", () => 
         for (let id = 1; id <= 3; id++) names.push((await prisma.countedDownload.findUnique({ where: { id } }))!.fileName);
         await prisma.$executeRaw`UPDATE "CountedDownload" SET "downloads" = "downloads" + ${1} WHERE "id" = ${2}`;
       }
-      // Without the cache the adapter prepares on every query: 80 here.
-      expect(prepare.mock.calls.length).toBeLessThanOrEqual(2);
+      // Without the cache the adapter prepares on every query: 80 here. With it: the
+      // findUnique as sent, the same with its page written in (inlinePage), the UPDATE.
+      expect(prepare.mock.calls.length).toBeLessThanOrEqual(3);
       expect(names.slice(0, 3)).toEqual(["1.txt", "2.txt", "3.txt"]);
       expect(names.slice(-3)).toEqual(["1.txt", "2.txt", "3.txt"]);
       expect((await prisma.countedDownload.findUnique({ where: { id: 2 } }))!.downloads).toBe(20);
@@ -79,6 +80,44 @@ describe("the demo's SQLite statement cache (lib/db/statement-cache.ts)", () => 
     expect(insert.reader).toBe(false);
     for (const n of [4, 5]) expect(db.prepare("INSERT INTO t (n) VALUES (?)").bind([n]).run().changes).toBe(1);
     expect(db.prepare("SELECT n FROM t ORDER BY n").bind([]).raw().all()).toEqual([[4], [5]]);
+    db.close();
+  });
+
+  it("writes a bound LIMIT ? OFFSET ? into the SQL as its integers, and only then", () => {
+    const sql = "SELECT a FROM t WHERE id = ? LIMIT ? OFFSET ?";
+    expect(inlinePage(sql, [7, 1n, 0n])).toEqual({ sql: "SELECT a FROM t WHERE id = ? LIMIT 1 OFFSET 0", args: [7] });
+    expect(inlinePage(sql, [7, 20, 40])).toEqual({ sql: "SELECT a FROM t WHERE id = ? LIMIT 20 OFFSET 40", args: [7] });
+    expect(inlinePage(sql, [7, -1n, 5n])).toEqual({ sql: "SELECT a FROM t WHERE id = ? LIMIT -1 OFFSET 5", args: [7] });
+    // Not integers: left bound, so nothing but digits ever reaches the SQL text.
+    expect(inlinePage(sql, [7, "1; DROP TABLE t", 0n])).toBeNull();
+    expect(inlinePage(sql, [7, 1.5, 0])).toBeNull();
+    // A `?` in a string literal: the placeholders are not the arguments one for one.
+    expect(inlinePage("SELECT '?' FROM t WHERE id = ? LIMIT ? OFFSET ?", [7, 1n, 0n])).toBeNull();
+    expect(inlinePage("SELECT a FROM t WHERE id = ?", [7])).toBeNull();
+  });
+
+  it("runs Prisma's findUnique and paged findMany with the page written into the SQL, with the same rows", async () => {
+    const prisma = await clientWithTable();
+    try {
+      for (let i = 1; i <= 5; i++) await prisma.countedDownload.create({ data: { description: `file ${i}`, file: `f/${i}`, fileName: `${i}.txt`, fileSize: i } });
+      const prepare = vi.spyOn(Database.prototype, "prepare");
+      expect((await prisma.countedDownload.findUnique({ where: { id: 3 } }))!.fileName).toBe("3.txt");
+      const page = await prisma.countedDownload.findMany({ orderBy: { id: "asc" }, take: 2, skip: 1 });
+      expect(page.map((r) => r.fileName)).toEqual(["2.txt", "3.txt"]);
+      const sent = prepare.mock.calls.map(([sql]) => sql);
+      expect(sent.some((sql) => sql.endsWith(" LIMIT 1 OFFSET 0"))).toBe(true);
+      expect(sent.some((sql) => sql.endsWith(" LIMIT 2 OFFSET 1"))).toBe(true);
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
+
+  it("keeps the page bound with inlinePages off", () => {
+    const db = new Database(":memory:");
+    const prepare = vi.spyOn(db, "prepare");
+    const cached = withStatementCache(db, 8, { inlinePages: false });
+    expect(cached.prepare("SELECT 1 AS n LIMIT ? OFFSET ?").bind([1n, 0n]).raw().all()).toEqual([[1]]);
+    expect(prepare.mock.calls.map(([sql]) => sql)).toEqual(["SELECT 1 AS n LIMIT ? OFFSET ?"]);
     db.close();
   });
 });
