@@ -1,9 +1,10 @@
 // `npx tsx bench/prisma-calls.ts`: what each database call of a counted download costs
 // outside Next, in µs of this process's CPU per awaited call, on a migrated temp SQLite
-// database: the demo's Prisma client (lib/db/prisma.ts's adapter, WAL), without the statement cache
-// (lib/db/statement-cache.ts), with it and the page bound, and with it as it runs, against better-sqlite3's own prepared
-// statements. ROUNDS (default 20000) calls each, after as many to warm up; the Prisma ways
-// run twice in turn and the second pass is reported.
+// database: the demo's Prisma client (lib/db/prisma.ts's adapter, WAL) without the
+// statement cache (lib/db/statement-cache.ts), with it but the page left bound, and with
+// it as the app runs it, against better-sqlite3's own prepared statements. ROUNDS
+// (default 20000) calls each, after as many to warm up; the Prisma ways run twice in turn
+// and the second pass is reported.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
