@@ -74,8 +74,13 @@ async function main(): Promise<void> {
   }
 }
 
-/** The SQL text the demo's client prepares for `countedDownload.findUnique` (taken, not copied, so a Prisma upgrade keeps these rows honest). */
+/**
+ * The SQL text the demo's client sends for `countedDownload.findUnique` (taken, not copied,
+ * so a Prisma upgrade keeps these rows honest), without the statement cache, which would
+ * prepare it with the page written in.
+ */
 async function findUniqueSql(url: string): Promise<string> {
+  process.env.SQLITE_STATEMENT_CACHE = "off";
   const prepare = Database.prototype.prepare;
   const seen: string[] = [];
   Database.prototype.prepare = function (this: Database.Database, sql: string) {
@@ -89,6 +94,7 @@ async function findUniqueSql(url: string): Promise<string> {
     await prisma.countedDownload.findUnique({ where: { id: 1 } });
   } finally {
     Database.prototype.prepare = prepare;
+    delete process.env.SQLITE_STATEMENT_CACHE;
     await prisma.$disconnect();
   }
   const sql = seen.find((text) => /^SELECT .*CountedDownload.* LIMIT \? OFFSET \?$/s.test(text));

@@ -50,5 +50,5 @@ export function sqliteAdapter(url: string, timeout: number, nativeBinding?: stri
 function cacheStatements(adapter: Connection, inlinePages: boolean): void {
   const holder = adapter as unknown as { client?: Parameters<typeof withStatementCache>[0] };
   if (typeof holder.client?.prepare !== "function") throw new Error("@prisma/adapter-better-sqlite3 no longer keeps its connection in `client`: update lib/db/sqlite-adapter.ts");
-  holder.client = withStatementCache(holder.client, undefined, { inlinePages });
+  holder.client = withStatementCache(holder.client, { inlinePages });
 }

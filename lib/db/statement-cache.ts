@@ -19,21 +19,38 @@ type Connection = Pick<Database.Database, "prepare" | "exec" | "close">;
  * the end synchronously (the adapter never iterates), and SQLite re-prepares a cached
  * statement itself when the schema changes under it.
  */
-export function withStatementCache<C extends Connection>(db: C, size = STATEMENT_CACHE_SIZE, { inlinePages = true } = {}): C {
-  const cache = new Map<string, Database.Statement>();
+export interface StatementCacheOptions {
+  /** Statements kept; the least recently used goes first. */
+  size?: number;
+  /** Write a bound `LIMIT ? OFFSET ?` into the SQL as its integers (`inlinePage`). */
+  inlinePages?: boolean;
+}
+
+export function withStatementCache<C extends Connection>(db: C, { size = STATEMENT_CACHE_SIZE, inlinePages = true }: StatementCacheOptions = {}): C {
+  const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string): Database.Statement => {
-    let statement = cache.get(sql);
+    let statement = statements.get(sql);
     if (statement) {
       // Most recently used last, so the first entry is the one to drop.
-      cache.delete(sql);
+      statements.delete(sql);
     } else {
       statement = db.prepare(sql);
-      if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      if (statements.size >= size) statements.delete(statements.keys().next().value!);
     }
-    cache.set(sql, statement);
+    statements.set(sql, statement);
     return statement;
   };
-  const prepare = (sql: string) => boundOnCall(prepared(sql), sql, inlinePages ? prepared : null);
+  // Each text's page shape is worked out once; cheap to redo, so past the size they all go.
+  const shapes = new Map<string, PageShape | null>();
+  const shapeOf = (sql: string): PageShape | null => {
+    let shape = shapes.get(sql);
+    if (shape === undefined) {
+      if (shapes.size >= size) shapes.clear();
+      shapes.set(sql, (shape = pageShape(sql)));
+    }
+    return shape;
+  };
+  const prepare = (sql: string) => boundOnCall(sql, prepared, inlinePages ? shapeOf(sql) : null);
   return new Proxy(db, {
     get(target, property, receiver) {
       if (property === "prepare") return prepare;
@@ -46,6 +63,16 @@ export function withStatementCache<C extends Connection>(db: C, size = STATEMENT
 /** Prisma ends every findUnique, findFirst and paged findMany on SQLite with this. */
 const PAGE_SUFFIX = " LIMIT ? OFFSET ?";
 
+/** A statement text that ends in a bound page: the text before it, and its `?` count. */
+interface PageShape {
+  head: string;
+  placeholders: number;
+}
+
+function pageShape(sql: string): PageShape | null {
+  return sql.endsWith(PAGE_SUFFIX) ? { head: sql.slice(0, -PAGE_SUFFIX.length), placeholders: placeholders(sql) } : null;
+}
+
 /**
  * The statement to run for `sql` with `args`, with a bound `LIMIT ? OFFSET ?` written into
  * the SQL as the two integers it binds. A bound LIMIT costs SQLite several times a literal
@@ -57,12 +84,16 @@ const PAGE_SUFFIX = " LIMIT ? OFFSET ?";
  * statement; the cache's size bounds them.
  */
 export function inlinePage(sql: string, args: unknown[]): { sql: string; args: unknown[] } | null {
-  if (!sql.endsWith(PAGE_SUFFIX) || args.length < 2) return null;
+  const shape = pageShape(sql);
+  return shape && pageOf(shape, args);
+}
+
+function pageOf({ head, placeholders }: PageShape, args: unknown[]): { sql: string; args: unknown[] } | null {
+  if (args.length !== placeholders) return null;
   const limit = args[args.length - 2];
   const offset = args[args.length - 1];
   if (!isInteger(limit) || !isInteger(offset)) return null;
-  if (placeholders(sql) !== args.length) return null;
-  return { sql: `${sql.slice(0, -PAGE_SUFFIX.length)} LIMIT ${String(limit)} OFFSET ${String(offset)}`, args: args.slice(0, -2) };
+  return { sql: `${head} LIMIT ${String(limit)} OFFSET ${String(offset)}`, args: args.slice(0, -2) };
 }
 
 function placeholders(sql: string): number {
@@ -77,18 +108,19 @@ function isInteger(value: unknown): value is number | bigint {
 
 /**
  * A statement as the adapter uses it: `bind(args)` keeps the arguments for the call that
- * follows (`run()`, or `raw().all()` on a reader) instead of binding the shared statement,
- * and picks the statement with the page inlined when it can (`inlinePage`).
+ * follows (`run()`, or `raw().all()` on a reader) instead of binding the shared statement.
+ * SQLite prepares nothing until then, because with a page to write in (`shape`) the text
+ * as sent never runs. `prepare` errors surface there, inside the adapter's same `try`.
  */
-function boundOnCall(statement: Database.Statement, sql: string, prepared: ((sql: string) => Database.Statement) | null) {
+function boundOnCall(sql: string, prepared: (sql: string) => Database.Statement, shape: PageShape | null) {
   return {
     get reader() {
-      return statement.reader;
+      return prepared(sql).reader;
     },
-    run: (...args: unknown[]) => statement.run(...args),
+    run: (...args: unknown[]) => prepared(sql).run(...args),
     bind: (bound: unknown[]) => {
-      const page = prepared && inlinePage(sql, bound);
-      const target = page ? prepared(page.sql) : statement;
+      const page = shape && pageOf(shape, bound);
+      const target = prepared(page ? page.sql : sql);
       const args = page ? page.args : bound;
       return {
         get reader() {
