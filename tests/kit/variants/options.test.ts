@@ -105,6 +105,17 @@ describe("the stored key", () => {
     expect(variantKey("images/a", keep!)).toMatch(/\.webp$/);
   });
 
+  it("keeps one digest per format for the same compiled variant (the digest is worked out once per variant and format)", () => {
+    const [keep] = compileVariants("image", { preview: { width: 1280 } })!.values();
+    const digestOf = (stored: string) => /-([0-9a-f]{12})\./.exec(variantKey(stored, keep!))![1];
+    const png = digestOf("images/a.png");
+    const jpeg = digestOf("images/a.jpeg");
+    expect(jpeg).not.toBe(png);
+    expect(digestOf("images/b.png")).toBe(png);
+    const [fresh] = compileVariants("image", { preview: { width: 1280 } })!.values();
+    expect(/-([0-9a-f]{12})\./.exec(variantKey("images/a.jpeg", fresh!))![1]).toBe(jpeg);
+  });
+
   it("names the download after the original, with the variant's extension", () => {
     expect(variantFileName("Holiday photo.PNG", thumb!, "images/a1.png")).toBe("Holiday photo.webp");
     expect(variantFileName("scan", thumb!, "images/a1.png")).toBe("scan.webp");
