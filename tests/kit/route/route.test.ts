@@ -19,7 +19,7 @@ import {
   type PrivateFileRoute,
   type PrivateFiles,
 } from "next-private-files";
-import { SMALL_BODY_BYTES } from "../../../lib/private-files/src/delivery/modes/stream";
+import { SMALL_BODY_BYTES } from "../../../lib/private-files/src/storage/small-body";
 
 // The file route in process: real local storage in a temp directory, records in
 // a Map, a fake session getter keyed by the `x-test-user` header.

@@ -9,6 +9,7 @@ import { Descriptor } from "./descriptor.js";
 import { UnsafeStoredPathError, UploadTooLargeError } from "./errors.js";
 import { fileRangeStream, readRange, readRangeSync } from "./file-stream.js";
 import { isInside, relativeFolder, relativeSegments } from "./safe-path.js";
+import { SMALL_BODY_BYTES } from "./small-body.js";
 import type { ByteRange, FileStorage, OpenedFile, PutOptions, SavedFile, SaveOptions } from "./types.js";
 
 /** Options of `localFileStorage`. */
@@ -26,9 +27,6 @@ export interface LocalStorageOptions {
    */
   syncReadMaxBytes?: number;
 }
-
-/** Default of `syncReadMaxBytes`: the answers the stream delivery reads whole (SMALL_BODY_BYTES). */
-const SYNC_READ_MAX_BYTES = 64 * 1024;
 
 /**
  * Where the default storage lives: `PRIVATE_FILES_ROOT` (trimmed), else `data/files`
@@ -97,7 +95,7 @@ export const localStorage = localFileStorage;
  * so that the unit tests on Linux cover that way too.
  */
 export function createLocalStorage(options: LocalStorageOptions, procFds: boolean): FileStorage {
-  const syncReadMaxBytes = options.syncReadMaxBytes ?? SYNC_READ_MAX_BYTES;
+  const syncReadMaxBytes = options.syncReadMaxBytes ?? SMALL_BODY_BYTES;
   if (!Number.isSafeInteger(syncReadMaxBytes) || syncReadMaxBytes < 0) throw new TypeError(`localFileStorage: syncReadMaxBytes must be a whole number of bytes, 0 or more (got ${syncReadMaxBytes})`);
   return new LocalStorage(path.resolve(/* turbopackIgnore: true */ options.root), procFds, syncReadMaxBytes);
 }

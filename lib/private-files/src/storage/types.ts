@@ -18,7 +18,7 @@ export interface OpenedFile {
   stream(range?: ByteRange): ReadableStream<Uint8Array>;
   /**
    * The bytes (all, or one range) read at once, then the file closed: cheaper than a
-   * stream for small answers (see SMALL_BODY_BYTES). Optional: a storage without it is
+   * stream for small answers (see SMALL_BODY_BYTES in ./small-body.ts). Optional: a storage without it is
    * always streamed. Call it instead of `stream()`, never both.
    */
   read?(range?: ByteRange): Promise<Uint8Array>;

@@ -1,8 +1,6 @@
 import { observeBytes, observeStream } from "../../hooks/observe-stream.js";
+import { SMALL_BODY_BYTES } from "../../storage/small-body.js";
 import { StorageReadError, type DeliveryMode } from "../mode.js";
-
-/** Answers up to this size are read whole instead of streamed (see OpenedFile.read). */
-export const SMALL_BODY_BYTES = 64 * 1024;
 
 /** `"stream"` (the default): the route sends the bytes itself, counted, with the idle timeout. */
 export const streamMode: DeliveryMode<"stream"> = {
