@@ -9,6 +9,13 @@ export const STATEMENT_CACHE_SIZE = 256;
  */
 type Connection = Pick<Database.Database, "prepare" | "exec" | "close">;
 
+export interface StatementCacheOptions {
+  /** Statements kept; the least recently used goes first. */
+  size?: number;
+  /** Write a bound `LIMIT ? OFFSET ?` into the SQL as its integers (`inlinePage`). */
+  inlinePages?: boolean;
+}
+
 /**
  * Prisma's better-sqlite3 adapter (6.19 and 7.x) calls `db.prepare(sql)` for every query
  * and binds it, so SQLite parses and plans the same few statements on every download:
@@ -19,13 +26,6 @@ type Connection = Pick<Database.Database, "prepare" | "exec" | "close">;
  * the end synchronously (the adapter never iterates), and SQLite re-prepares a cached
  * statement itself when the schema changes under it.
  */
-export interface StatementCacheOptions {
-  /** Statements kept; the least recently used goes first. */
-  size?: number;
-  /** Write a bound `LIMIT ? OFFSET ?` into the SQL as its integers (`inlinePage`). */
-  inlinePages?: boolean;
-}
-
 export function withStatementCache<C extends Connection>(db: C, { size = STATEMENT_CACHE_SIZE, inlinePages = true }: StatementCacheOptions = {}): C {
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: string): Database.Statement => {

@@ -18,8 +18,8 @@ export interface OpenedFile {
   stream(range?: ByteRange): ReadableStream<Uint8Array>;
   /**
    * The bytes (all, or one range) read at once, then the file closed: cheaper than a
-   * stream for small answers (see SMALL_BODY_BYTES in ./small-body.ts). Optional: a storage without it is
-   * always streamed. Call it instead of `stream()`, never both.
+   * stream for small answers (up to SMALL_BODY_BYTES, ./small-body.ts). Optional: a
+   * storage without it is always streamed. Call it instead of `stream()`, never both.
    */
   read?(range?: ByteRange): Promise<Uint8Array>;
   /** Releases the file when no stream was taken (HEAD, 304, 416…). Safe to call twice. */
